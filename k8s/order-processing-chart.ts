@@ -2,12 +2,12 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterSettings, OrderProcessingSettings, Profile } from './config';
-import { HardenedWorkload } from './hardened-workload';
+import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
+import { ingressController } from './ingress-controller';
 import { KAFKA_PORT, KafkaBroker } from './kafka-broker';
 import { chartLabels, configHashAnnotation } from './metadata';
 import { AMQP_PORT, RabbitMqBroker } from './rabbitmq-broker';
 import { SecureNamespace } from './secure-namespace';
-import { ingressController } from './web-app-chart';
 
 export interface OrderProcessingChartProps {
   readonly profile: Profile;
@@ -64,7 +64,7 @@ export class OrderProcessingChart extends Chart {
       RABBITMQ_USER: credentials.envValue('username'),
       RABBITMQ_PASSWORD: credentials.envValue('password'),
     };
-    const app = (id: string, name: string, component: string, props: Omit<ConstructorParameters<typeof HardenedWorkload>[2], 'name' | 'component' | 'namespace' | 'user'>) => {
+    const app = (id: string, name: string, component: string, props: Omit<HardenedWorkloadProps, 'name' | 'component' | 'namespace'>) => {
       const workload = new HardenedWorkload(this, id, {
         ...props,
         name,

@@ -23,9 +23,10 @@ const DISTRIBUTION_PORT = 25672;
 const RABBITMQ_USER = 999;
 
 /**
- * RabbitMQ from the official image (with the management plugin) as a StatefulSet: one volume per node,
- * a static peer list so nodes cluster without Kubernetes API access, and a root filesystem kept
- * read-only (data and Erlang cookie-derived state live on the volume, config comes from a ConfigMap).
+ * RabbitMQ from the official image (with the management plugin) as a StatefulSet: one volume per node
+ * (its home and database), a static peer list so nodes cluster without Kubernetes API access, the
+ * Erlang cookie and default user from the learner's Secret, config from a ConfigMap, and the root
+ * filesystem read-only.
  */
 export class RabbitMqBroker extends Construct {
   readonly broker: HardenedWorkload;

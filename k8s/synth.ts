@@ -9,8 +9,7 @@ import { KitConfig, Profile, resolveConfig } from './config';
 import { OrderProcessingChart } from './order-processing-chart';
 import { WebAppChart } from './web-app-chart';
 
-export const CHART_NAMES = ['web-app', 'order-processing'] as const;
-export type ChartName = (typeof CHART_NAMES)[number];
+export type ChartName = 'web-app' | 'order-processing';
 
 export interface SynthesizedChart {
   readonly chart: ChartName;

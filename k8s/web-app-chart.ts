@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterSettings, Profile, WebAppSettings } from './config';
 import { HardenedWorkload } from './hardened-workload';
+import { ingressController } from './ingress-controller';
 import { chartLabels, configHashAnnotation } from './metadata';
 import { SecureNamespace } from './secure-namespace';
 
@@ -74,13 +75,6 @@ export class WebAppChart extends Chart {
     });
     deployment.connections.allowFrom(ingressController(this, cluster), { isolation: kplus.PodConnectionsIsolation.POD });
   }
-}
-
-/** The ingress controller's pods: the only peer that may reach a chart's front end. */
-export function ingressController(scope: Construct, cluster: ClusterSettings): kplus.Pods {
-  return kplus.Pods.all(scope, 'IngressController', {
-    namespaces: kplus.Namespaces.select(scope, 'IngressNamespace', { names: [cluster.ingressNamespace] }),
-  });
 }
 
 function nginxSite(port: number): string {
