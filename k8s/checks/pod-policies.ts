@@ -38,7 +38,7 @@ const POD_CHECKS = {
         f.fail(`${path}.securityContext.runAsNonRoot`, `container ${container.name} may run as root: set runAsNonRoot true on it or on the pod`);
       }
     }
-    return 'every container must run as a non-root user';
+    return 'every container runs as a non-root user';
   },
 
   'pss-privilege-escalation': (_t, containers, f) => {
@@ -106,7 +106,9 @@ const POD_CHECKS = {
     return 'every container requests and limits CPU and memory';
   },
 
-  probes: (_t, containers, f) => {
+  probes: (t, containers, f) => {
+    // Jobs run to completion: nothing routes traffic to them and a restart is their retry.
+    if (['Job', 'CronJob'].includes(t.owner.kind)) return 'run-to-completion pods need no readiness or liveness probe';
     for (const { container, path, init } of containers) {
       // Init containers run to completion; a native sidecar (restartPolicy Always) runs for the pod's life.
       if (init && container.restartPolicy !== 'Always') continue;

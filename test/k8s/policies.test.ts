@@ -140,6 +140,17 @@ test('one replica needs no disruption budget; an autoscaled one does, even at mi
   expect(failuresOf(withDeployment((_d, all) => all.splice(all.findIndex((m) => m.kind === 'PodDisruptionBudget'), 1)), 'pod-disruption-budget')).toHaveLength(1);
 });
 
+test('run-to-completion Jobs need no probes; long-running pods do', () => {
+  const deployment = webApp.find((m) => m.kind === 'Deployment')!;
+  const template = structuredClone(deployment.spec.template);
+  delete template.spec.containers[0].readinessProbe;
+  delete template.spec.containers[0].livenessProbe;
+  template.spec.restartPolicy = 'Never';
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'web-app' }, spec: { template } };
+  expect(failuresOf([job], 'probes')).toEqual([]);
+  expect(failuresOf([{ ...job, kind: 'Pod', apiVersion: 'v1', spec: template.spec }], 'probes')).toHaveLength(2);
+});
+
 test('a pod template annotated with its reason may mount an API token', () => {
   const needsApi = withDeployment((d) => {
     d.spec.template.spec.automountServiceAccountToken = true;
