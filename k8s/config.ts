@@ -170,17 +170,13 @@ const reader = new ConfigReader(fixCommand);
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// registry/path:tag or @sha256 digest; a tag is required and `latest` is refused (it moves under you).
-const IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::(?!latest$)[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+// [registry[:port]/]path, then a tag (not `latest`: it moves under you) and/or a sha256 digest.
+const IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::(?!latest(?:@|$))\w[\w.-]{0,127}(?:@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$/;
 
-function image(key: string, value: unknown): string {
-  const ok = typeof value === 'string' && IMAGE.test(value) && /(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/.test(value);
-  if (ok) return value;
-  return reader.fail(key, value, 'an image reference pinned by a tag other than latest (or a digest), e.g. name:1.2.3', IMAGES[imageOwner(key)]);
-}
-
-function imageOwner(key: string): Workload {
-  return key.replace(/Image$/, '') as Workload;
+function image(workload: Workload, value: unknown): string {
+  const key = `${workload}Image`;
+  if (typeof value === 'string' && IMAGE.test(value)) return value;
+  return reader.fail(key, value, 'an image reference pinned by a tag other than latest (or a digest), e.g. name:1.2.3', IMAGES[workload]);
 }
 
 function cpu(key: string, value: unknown): number {
@@ -215,7 +211,7 @@ function resources(workload: Workload, raw: Record<string, unknown>): ResourceSe
 
 function workload(name: Workload, raw: Record<string, unknown>, maxReplicas = 10): WorkloadSettings {
   return {
-    image: image(`${name}Image`, raw[`${name}Image`]),
+    image: image(name, raw[`${name}Image`]),
     replicas: reader.integer(`${name}Replicas`, raw[`${name}Replicas`], 1, maxReplicas),
     resources: resources(name, raw),
   };
@@ -235,11 +231,15 @@ function port(key: string, value: unknown): number {
 }
 
 function label(key: string, value: unknown): string {
-  return reader.matching(key, value, DNS_LABEL, 'a DNS label: lowercase letters, digits and -, at most 63 characters', 'order-processing');
+  return reader.matching(key, value, DNS_LABEL, 'a DNS label: lowercase letters, digits and -, at most 63 characters', String(SHARED_DEFAULTS[key]));
 }
 
-function subdomain(key: string, value: unknown, example: string): string {
+function subdomain(key: string, value: unknown, example = String(SHARED_DEFAULTS[key])): string {
   return reader.matching(key, value, DNS_SUBDOMAIN, 'a DNS name: lowercase letters, digits, - and .', example);
+}
+
+function storage(key: string, value: unknown): number {
+  return mebibytes(value) ?? reader.fail(key, value, 'a volume size in Mi or Gi, e.g. 2Gi', '2Gi');
 }
 
 /** Profile defaults with `overrides` applied, validated and shaped for the charts. */
@@ -258,34 +258,34 @@ export function resolveConfig(profile: unknown = 'dev', overrides: Record<string
   return {
     profile: chosen,
     cluster: {
-      ingressClass: subdomain('ingressClass', raw.ingressClass, 'nginx'),
+      ingressClass: subdomain('ingressClass', raw.ingressClass),
       ingressNamespace: label('ingressNamespace', raw.ingressNamespace),
-      clusterDomain: subdomain('clusterDomain', raw.clusterDomain, 'cluster.local'),
+      clusterDomain: subdomain('clusterDomain', raw.clusterDomain),
       storageClass,
     },
     webApp: {
       ...web,
       namespace: label('webNamespace', raw.webNamespace),
-      host: subdomain('webHost', raw.webHost, 'web-app.localhost'),
+      host: subdomain('webHost', raw.webHost),
       port: port('webPort', raw.webPort),
       maxReplicas,
       message,
     },
     orderProcessing: {
       namespace: label('ordersNamespace', raw.ordersNamespace),
-      host: subdomain('ordersHost', raw.ordersHost, 'orders.localhost'),
+      host: subdomain('ordersHost', raw.ordersHost),
       frontend: { ...workload('frontend', raw), port: port('frontendPort', raw.frontendPort) },
       validator: { ...workload('validator', raw), port: port('validatorPort', raw.validatorPort) },
       rabbitmqConsumer: { ...workload('rabbitmqConsumer', raw), healthPort: port('consumerHealthPort', raw.consumerHealthPort) },
       kafkaConsumer: { ...workload('kafkaConsumer', raw), healthPort: port('consumerHealthPort', raw.consumerHealthPort) },
       rabbitmq: {
         ...broker('rabbitmq', raw),
-        storage: mebibytes(raw.rabbitmqStorage) ?? reader.fail('rabbitmqStorage', raw.rabbitmqStorage, 'a volume size in Mi or Gi, e.g. 1Gi', '1Gi'),
-        credentialsSecret: subdomain('rabbitmqSecret', raw.rabbitmqSecret, 'rabbitmq-credentials'),
+        storage: storage('rabbitmqStorage', raw.rabbitmqStorage),
+        credentialsSecret: subdomain('rabbitmqSecret', raw.rabbitmqSecret),
       },
       kafka: {
         ...broker('kafka', raw),
-        storage: mebibytes(raw.kafkaStorage) ?? reader.fail('kafkaStorage', raw.kafkaStorage, 'a volume size in Mi or Gi, e.g. 2Gi', '2Gi'),
+        storage: storage('kafkaStorage', raw.kafkaStorage),
         clusterId: reader.matching('kafkaClusterId', raw.kafkaClusterId, /^[A-Za-z0-9_-]{22}$/, '22 characters of base64url (kafka-storage.sh random-uuid prints one)', 'b3JkZXItcHJvY2Vzc2luZw'),
       },
       retainData: chosen === 'prod',

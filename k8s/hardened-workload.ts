@@ -44,12 +44,9 @@ export interface HardenedWorkloadProps {
   readonly startup?: HealthCheck;
   /** How long the process may take to start before the kubelet restarts it. @default 60 */
   readonly startupSeconds?: number;
-  /** The image's own non-root user and group, so files it owns stay readable. @default 65532 (nonroot) */
+  /** The image's own non-root user (also its group and fsGroup), so files it owns stay readable. @default 65532 */
   readonly user?: number;
-  readonly group?: number;
   readonly envVariables?: Record<string, kplus.EnvValue>;
-  readonly command?: string[];
-  readonly args?: string[];
   /**
    * Directories the process writes to besides /tmp; each gets an emptyDir so the root filesystem stays
    * read-only. /tmp always does: interpreters, JVMs and servers expect it.
@@ -84,13 +81,9 @@ export class HardenedWorkload extends Construct {
   readonly headlessService?: kplus.Service;
   readonly podDisruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   readonly autoscaler?: kplus.HorizontalPodAutoscaler;
-  private readonly user: number;
-  private readonly group: number;
-
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
-    this.user = props.user ?? 65532;
-    this.group = props.group ?? this.user;
+    const user = props.user ?? 65532;
     const { settings } = props;
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/component': props.component };
 
@@ -101,9 +94,9 @@ export class HardenedWorkload extends Construct {
       automountServiceAccountToken: false,
       securityContext: {
         ensureNonRoot: true,
-        user: this.user,
-        group: this.group,
-        fsGroup: this.group,
+        user,
+        group: user,
+        fsGroup: user,
         fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
       },
     };
@@ -139,8 +132,6 @@ export class HardenedWorkload extends Construct {
       // Tags are pinned, and learner images exist only on the node (`kind load docker-image`).
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: props.ports ? [...props.ports] : undefined,
-      command: props.command,
-      args: props.args,
       envVariables: props.envVariables,
       startup: this.probe('startupProbe', props.startup ?? props.readiness, {
         periodSeconds: 5,
@@ -149,7 +140,7 @@ export class HardenedWorkload extends Construct {
       }),
       readiness: this.probe('readinessProbe', props.readiness, { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 }),
       liveness: this.probe('livenessProbe', props.liveness, { periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 }),
-      securityContext: { ...RESTRICTED_CONTAINER, user: this.user, group: this.group },
+      securityContext: { ...RESTRICTED_CONTAINER, user, group: user },
       resources: {
         cpu: { request: kplus.Cpu.millis(settings.resources.cpuRequest), limit: kplus.Cpu.millis(settings.resources.cpuLimit) },
         memory: {
@@ -187,7 +178,7 @@ export class HardenedWorkload extends Construct {
   }
 
   /** Mounts an emptyDir at `path`: scratch space that lives and dies with the pod. */
-  mountScratch(path: string): void {
+  private mountScratch(path: string): void {
     const name = `scratch${path.replace(/[^a-z0-9]+/gi, '-')}`.toLowerCase().replace(/-+$/, '');
     this.container.mount(path, kplus.Volume.fromEmptyDir(this, name, name, { sizeLimit: Size.mebibytes(256) }));
   }
@@ -225,6 +216,7 @@ export class HardenedWorkload extends Construct {
         whenDeleted: volume.retain ? 'Retain' : 'Delete',
         whenScaled: volume.retain ? 'Retain' : 'Delete',
       }),
+      // Appends to the mounts cdk8s-plus rendered; /tmp is always among them, so the list exists.
       JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: volume.name, mountPath: volume.mountPath }),
     );
   }

@@ -5,6 +5,7 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { relative } from 'node:path';
 import { DIST_DIR, WrittenFile, writeDist } from '../common/dist';
+import { Manifest } from './checks/manifest';
 import { KitConfig, Profile, resolveConfig } from './config';
 import { OrderProcessingChart } from './order-processing-chart';
 import { WebAppChart } from './web-app-chart';
@@ -14,7 +15,7 @@ export type ChartName = 'web-app' | 'order-processing';
 export interface SynthesizedChart {
   readonly chart: ChartName;
   /** The Kubernetes objects exactly as written to YAML, in apply order. */
-  readonly manifests: Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly manifests: Manifest[];
 }
 
 export interface SynthOptions {
@@ -27,7 +28,7 @@ export interface SynthOptions {
 /** Builds both charts for one profile; throws a ConfigError before building anything if a setting is invalid. */
 export function synthCharts(options: SynthOptions = {}): SynthesizedChart[] {
   const config = resolveConfig(options.profile ?? 'dev', options.overrides);
-  const charts = buildCharts(new App({ outdir: DIST_DIR }), config);
+  const charts = buildCharts(new App(), config);
   // JSON round trip: plain data only, so callers can mutate and compare freely.
   return charts.map(({ chart, construct }) => ({ chart, manifests: JSON.parse(JSON.stringify(construct.toJson())) }));
 }

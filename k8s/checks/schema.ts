@@ -11,7 +11,8 @@
  * the object and records what it reads; a key nobody read is not a field. It does this twice: with
  * the kubernetes-models validator, and with cdk8s-plus-28's serializers, generated from the
  * Kubernetes 1.28 OpenAPI document. A key unknown to both is misspelled; a key only kubernetes-models
- * knows appeared after 1.28, and a 1.28 API server would refuse or drop it.
+ * knows appeared after 1.28, and a 1.28 API server would refuse or drop it; a key only the serializer
+ * reads differs in case from the real field (the serializers match camelCase names like `clusterIp`).
  */
 import { k8s } from 'cdk8s-plus-28';
 import * as appsV1 from 'kubernetes-models/apps/v1';
@@ -36,7 +37,6 @@ const GROUPS: Record<string, Record<string, unknown>> = {
 };
 
 interface ModelClass {
-  (): void;
   readonly apiVersion: string;
   readonly kind: string;
   readonly prototype: { validate(): void };
@@ -53,7 +53,6 @@ for (const [name, value] of Object.entries(k8s)) {
   const serializer = (k8s as unknown as Record<string, unknown>)[`toJson_${name}Props`];
   if (gvk && typeof serializer === 'function') SERIALIZERS_1_28.set(`${gvk.apiVersion}/${gvk.kind}`, serializer as (props: unknown) => unknown);
 }
-
 
 export function checkSchema(manifest: Manifest): CheckResult[] {
   const object = refOf(manifest);
@@ -97,9 +96,9 @@ export function checkSchema(manifest: Manifest): CheckResult[] {
 }
 
 function modelFor(manifest: Manifest): ModelClass | undefined {
-  const candidate = GROUPS[manifest.apiVersion]?.[manifest.kind] as ModelClass | undefined;
-  const isModel = typeof candidate === 'function' && candidate.kind === manifest.kind && candidate.apiVersion === manifest.apiVersion;
-  return isModel ? candidate : undefined;
+  const candidate = GROUPS[manifest.apiVersion]?.[manifest.kind] as Partial<ModelClass> | undefined;
+  const isModel = candidate?.kind === manifest.kind && candidate?.apiVersion === manifest.apiVersion && candidate?.prototype?.validate;
+  return isModel ? (candidate as ModelClass) : undefined;
 }
 
 function validate(model: ModelClass, data: Manifest): { field: string; message: string }[] {

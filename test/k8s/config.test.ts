@@ -120,8 +120,17 @@ describe('bad input fails before anything is built, naming key, value, valid for
     expect(errorFor({ frontendPort: value })).toMatch(/^Invalid frontendPort: received .*; expected a port number from 1 to 65535\.\n {2}Fix: K8S_FRONTEND_PORT=5000 npm run k8s:synth/);
   });
 
+  test('a broker volume size is a quantity in Mi or Gi', () => {
+    expect(errorFor({ kafkaStorage: '20GB' })).toBe(
+      'Invalid kafkaStorage: received "20GB"; expected a volume size in Mi or Gi, e.g. 2Gi.\n  Fix: K8S_KAFKA_STORAGE=2Gi npm run k8s:synth   (the same variable works for npx cdk8s synth)',
+    );
+  });
+
   test('namespace and host names must be DNS names', () => {
-    expect(errorFor({ ordersNamespace: 'Orders_NS' })).toContain('Invalid ordersNamespace: received "Orders_NS"; expected a DNS label: lowercase letters, digits and -, at most 63 characters.');
+    expect(errorFor({ ordersNamespace: 'Orders_NS' })).toBe(
+      'Invalid ordersNamespace: received "Orders_NS"; expected a DNS label: lowercase letters, digits and -, at most 63 characters.\n  Fix: K8S_ORDERS_NAMESPACE=order-processing npm run k8s:synth   (the same variable works for npx cdk8s synth)',
+    );
+    expect(errorFor({ webNamespace: 'a'.repeat(64) })).toContain('Fix: K8S_WEB_NAMESPACE=web-app npm run k8s:synth');
     expect(errorFor({ webHost: 'web app' })).toContain('Invalid webHost: received "web app"; expected a DNS name: lowercase letters, digits, - and .');
   });
 
