@@ -1,0 +1,25 @@
+/**
+ * The gate every synthesized manifest passes: strict schema validation and the platform policies.
+ * `npm run k8s:check`, the tests and the lab CLI all call `checkManifests`.
+ */
+import { Manifest, podTemplates } from './manifest';
+import { checkPodTemplate } from './pod-policies';
+import { CheckResult } from './results';
+import { checkSchema } from './schema';
+import { checkDisruptionBudget, checkFit, checkNetworkPolicy, checkServiceTargets } from './workload-policies';
+
+export { CHECKS, CheckId, CheckResult } from './results';
+export { ObjectRef, formatRef } from './manifest';
+export { DEV_FIT } from './workload-policies';
+export { formatReport, loadManifestFiles } from './report';
+
+/** Every check on every object: one passing result per (check, object), or one failing result per violation. */
+export function checkManifests(manifests: readonly Manifest[]): CheckResult[] {
+  const templates = podTemplates(manifests);
+  return [
+    ...manifests.flatMap(checkSchema),
+    ...templates.flatMap((t) => [...checkPodTemplate(t), ...checkDisruptionBudget(manifests, t), ...checkNetworkPolicy(manifests, t)]),
+    ...manifests.filter((m) => m.kind === 'Service').flatMap((s) => checkServiceTargets(templates, s)),
+    ...checkFit(manifests, templates),
+  ];
+}

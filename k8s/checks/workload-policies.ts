@@ -1,0 +1,108 @@
+/**
+ * Policies across objects: disruption budgets, network policy coverage, Service wiring, and whether
+ * a dev chart fits a laptop cluster.
+ */
+import { PART_OF_LABEL, PROFILE_LABEL } from '../metadata';
+import { MIB, formatCpu, formatMemory, parseQuantity } from '../quantity';
+import { Manifest, PodTemplate, containersOf, refOf, selects } from './manifest';
+import { CheckResult, Findings } from './results';
+
+/** What a single-node kind or minikube cluster of 2 CPUs / 4 GiB can give a chart next to its system pods. */
+export const DEV_FIT = { cpuMillis: 1500, memoryMebibytes: 3072 } as const;
+
+const SCALABLE = ['Deployment', 'StatefulSet', 'ReplicaSet'];
+
+function inNamespace(manifests: readonly Manifest[], kind: string, namespace: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind && (m.metadata?.namespace ?? 'default') === namespace);
+}
+
+function autoscalerOf(manifests: readonly Manifest[], template: PodTemplate): Manifest | undefined {
+  return inNamespace(manifests, 'HorizontalPodAutoscaler', template.namespace).find(
+    (hpa) => hpa.spec?.scaleTargetRef?.kind === template.owner.kind && hpa.spec?.scaleTargetRef?.name === template.ref.name,
+  );
+}
+
+/** The replica range a workload can run at: its autoscaler's bounds, or its fixed count (Kubernetes defaults to 1). */
+function replicaRange(manifests: readonly Manifest[], template: PodTemplate): { min: number; max: number } {
+  const hpa = autoscalerOf(manifests, template);
+  if (hpa) return { min: hpa.spec.minReplicas ?? 1, max: hpa.spec.maxReplicas ?? 1 };
+  const fixed = template.owner.kind === 'Pod' ? 1 : (template.owner.spec?.replicas ?? 1);
+  return { min: fixed, max: fixed };
+}
+
+export function checkDisruptionBudget(manifests: readonly Manifest[], template: PodTemplate): CheckResult[] {
+  const findings = new Findings('pod-disruption-budget', template.ref);
+  if (!SCALABLE.includes(template.owner.kind)) return findings.results('', `${template.owner.kind} pods are not evicted as a group`);
+  const { max } = replicaRange(manifests, template);
+  const budget = inNamespace(manifests, 'PodDisruptionBudget', template.namespace).find((pdb) => selects(pdb.spec?.selector, template.labels));
+  if (max > 1 && !budget) {
+    findings.fail(`${template.path.replace(/\.spec$/, '')}.metadata.labels`, `up to ${max} replicas and no PodDisruptionBudget selects its pods: a node drain may evict them all at once`);
+  }
+  return findings.results('', budget ? `covered by PodDisruptionBudget ${budget.metadata?.name}` : 'a single replica needs no budget');
+}
+
+export function checkNetworkPolicy(manifests: readonly Manifest[], template: PodTemplate): CheckResult[] {
+  const findings = new Findings('network-policy', template.ref);
+  const policies = inNamespace(manifests, 'NetworkPolicy', template.namespace).filter((p) => selects(p.spec?.podSelector, template.labels));
+  // Without policyTypes, a policy governs Ingress, and Egress only if it has egress rules.
+  const governs = (policy: Manifest, type: string) => (policy.spec?.policyTypes ?? (policy.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress'])).includes(type);
+  for (const type of ['Ingress', 'Egress']) {
+    if (!policies.some((p) => governs(p, type))) {
+      findings.fail(`${template.path.replace(/\.spec$/, '')}.metadata.labels`, `no NetworkPolicy governs ${type.toLowerCase()} traffic of these pods: every flow is open`);
+    }
+  }
+  return findings.results('', `selected by ${policies.length} NetworkPolicies covering ingress and egress`);
+}
+
+export function checkServiceTargets(templates: readonly PodTemplate[], service: Manifest): CheckResult[] {
+  const findings = new Findings('service-targets', refOf(service));
+  const selector = service.spec?.selector;
+  if (!selector) return findings.results('spec.selector', 'no selector: endpoints are managed outside the cluster objects');
+  const namespace = service.metadata?.namespace ?? 'default';
+  const targets = templates.filter((t) => t.namespace === namespace && selects({ matchLabels: selector }, t.labels));
+  if (!targets.length) findings.fail('spec.selector', `selects no pods of these manifests (${JSON.stringify(selector)})`);
+  const ports = targets.flatMap((t) => containersOf(t).filter((c) => !c.init).flatMap((c) => (c.container.ports ?? []) as Manifest[]));
+  ((service.spec?.ports ?? []) as Manifest[]).forEach((port, i) => {
+    const target = port.targetPort ?? port.port;
+    const found = ports.some((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target));
+    if (targets.length && !found) findings.fail(`spec.ports[${i}].targetPort`, `target port ${target} is not a port of the selected pods (${targets.map((t) => t.ref.name).join(', ')})`);
+  });
+  return findings.results('spec.ports', `targets ports of ${targets.map((t) => `${t.ref.kind} ${t.ref.name}`).join(', ')}`);
+}
+
+/** Requests of one pod: containers run together; init containers run one at a time before them. */
+function podRequests(template: PodTemplate): { cpu: number; memory: number } {
+  const request = (c: Manifest, resource: string) => parseQuantity(c.resources?.requests?.[resource]) ?? 0;
+  const all = containersOf(template);
+  const main = all.filter((c) => !c.init || c.container.restartPolicy === 'Always');
+  const init = all.filter((c) => c.init && c.container.restartPolicy !== 'Always');
+  const sum = (resource: string) => main.reduce((total, c) => total + request(c.container, resource), 0);
+  const peak = (resource: string) => Math.max(0, ...init.map((c) => request(c.container, resource)));
+  return { cpu: Math.max(sum('cpu'), peak('cpu')), memory: Math.max(sum('memory'), peak('memory')) };
+}
+
+/** One result per dev chart (objects labelled with the chart and profile): do its pods fit a laptop cluster? */
+export function checkFit(manifests: readonly Manifest[], templates: readonly PodTemplate[]): CheckResult[] {
+  const charts = new Map<string, PodTemplate[]>();
+  for (const template of templates) {
+    const labels = template.owner.metadata?.labels ?? {};
+    if (labels[PROFILE_LABEL] !== 'dev' || !labels[PART_OF_LABEL]) continue;
+    charts.set(labels[PART_OF_LABEL], [...(charts.get(labels[PART_OF_LABEL]) ?? []), template]);
+  }
+  return [...charts].flatMap(([chart, members]) => {
+    const findings = new Findings('fit', { kind: 'Chart', name: chart });
+    let cpu = 0;
+    let memory = 0;
+    for (const template of members) {
+      const { min } = replicaRange(manifests, template);
+      const pod = podRequests(template);
+      cpu += min * pod.cpu;
+      memory += min * pod.memory;
+    }
+    const total = `${formatCpu(Math.round(cpu * 1000))} CPU and ${formatMemory(Math.round(memory / MIB))} memory`;
+    const budget = `${formatCpu(DEV_FIT.cpuMillis)} CPU and ${formatMemory(DEV_FIT.memoryMebibytes)}`;
+    if (cpu * 1000 > DEV_FIT.cpuMillis) findings.fail('', `dev pods request ${total}: more than the ${formatCpu(DEV_FIT.cpuMillis)} CPU a 2-CPU node can spare`);
+    if (memory / MIB > DEV_FIT.memoryMebibytes) findings.fail('', `dev pods request ${total}: more than the ${formatMemory(DEV_FIT.memoryMebibytes)} a 4 GiB node can spare`);
+    return findings.results('', `dev pods request ${total}, within ${budget}`);
+  });
+}

@@ -1,0 +1,112 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { WorkloadSettings } from './config';
+import { HardenedWorkload } from './hardened-workload';
+import { configHashAnnotation } from './metadata';
+
+export interface RabbitMqBrokerProps {
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  readonly settings: WorkloadSettings;
+  readonly storageMebibytes: number;
+  readonly storageClass?: string;
+  readonly retainData: boolean;
+  /** The Secret the learner creates, with keys `username`, `password` and `erlang-cookie`. */
+  readonly credentials: kplus.ISecret;
+}
+
+export const AMQP_PORT = 5672;
+const MANAGEMENT_PORT = 15672;
+const EPMD_PORT = 4369;
+const DISTRIBUTION_PORT = 25672;
+// The official image's rabbitmq user.
+const RABBITMQ_USER = 999;
+
+/**
+ * RabbitMQ from the official image (with the management plugin) as a StatefulSet: one volume per node
+ * (its home and database), a static peer list so nodes cluster without Kubernetes API access, the
+ * Erlang cookie and default user from the learner's Secret, config from a ConfigMap, and the root
+ * filesystem read-only.
+ */
+export class RabbitMqBroker extends Construct {
+  readonly broker: HardenedWorkload;
+  /** The ClusterIP Service clients use: AMQP only. The management UI is reached with `kubectl port-forward`. */
+  readonly service: kplus.Service;
+  readonly config: kplus.ConfigMap;
+
+  constructor(scope: Construct, id: string, props: RabbitMqBrokerProps) {
+    super(scope, id);
+    const name = 'rabbitmq';
+    const fqdn = (pod: string) => `${pod}.${name}-headless.${props.namespace}.svc.${props.clusterDomain}`;
+    const nodes = Array.from({ length: props.settings.replicas }, (_, i) => `rabbit@${fqdn(`${name}-${i}`)}`);
+    const data = {
+      '10-iac-lab-kit.conf': [
+        `listeners.tcp.default = ${AMQP_PORT}`,
+        `management.tcp.port = ${MANAGEMENT_PORT}`,
+        // Logs go to stdout only: the root filesystem is read-only.
+        'log.console = true',
+        'log.file = false',
+        // Size memory alarms from the container limit, not from the node's memory.
+        `total_memory_available_override_value = ${props.settings.resources.memoryLimit * 2 ** 20}`,
+        'cluster_formation.peer_discovery_backend = classic_config',
+        ...nodes.map((node, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${node}`),
+        '',
+      ].join('\n'),
+    };
+    this.config = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${name}-config`, namespace: props.namespace }, data });
+
+    this.broker = new HardenedWorkload(this, 'Broker', {
+      name,
+      component: 'broker',
+      namespace: props.namespace,
+      settings: props.settings,
+      user: RABBITMQ_USER,
+      ports: [
+        { number: AMQP_PORT, name: 'amqp' },
+        { number: MANAGEMENT_PORT, name: 'management' },
+        { number: EPMD_PORT, name: 'epmd' },
+        { number: DISTRIBUTION_PORT, name: 'cluster' },
+      ],
+      startup: { tcp: AMQP_PORT },
+      startupSeconds: 180,
+      readiness: { tcp: AMQP_PORT },
+      // Starts a CLI node that pings the broker's Erlang VM: fails when the VM hangs, not only when the port closes.
+      liveness: { command: ['rabbitmq-diagnostics', '-q', 'ping'] },
+      envVariables: {
+        POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+        RABBITMQ_USE_LONGNAME: kplus.EnvValue.fromValue('true'),
+        RABBITMQ_NODENAME: kplus.EnvValue.fromValue(`rabbit@${fqdn('$(POD_NAME)')}`),
+        // Read by the server only when its database is empty (first start): see the guide on rotation.
+        RABBITMQ_DEFAULT_USER: props.credentials.envValue('username'),
+        RABBITMQ_DEFAULT_PASS: props.credentials.envValue('password'),
+        RABBITMQ_ERLANG_COOKIE: props.credentials.envValue('erlang-cookie'),
+      },
+      persistentVolume: {
+        name: 'data',
+        mountPath: '/var/lib/rabbitmq',
+        sizeMebibytes: props.storageMebibytes,
+        storageClass: props.storageClass,
+        retain: props.retainData,
+      },
+      podAnnotations: configHashAnnotation(data),
+    });
+    this.broker.container.mount('/etc/rabbitmq/conf.d', kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.config, { name: 'config' }), {
+      readOnly: true,
+    });
+    // Cluster members talk to each other (and the liveness CLI to its own node) over EPMD and distribution.
+    this.broker.workload.connections.allowFrom(this.broker.workload, {
+      ports: [kplus.NetworkPolicyPort.tcp(EPMD_PORT), kplus.NetworkPolicyPort.tcp(DISTRIBUTION_PORT)],
+    });
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name, namespace: props.namespace },
+      selector: this.broker.workload,
+      ports: [{ name: 'amqp', port: AMQP_PORT, targetPort: AMQP_PORT }],
+    });
+  }
+
+  /** Lets `client` open AMQP connections, and nothing else. */
+  allowClient(client: kplus.Deployment | kplus.StatefulSet): void {
+    client.connections.allowTo(this.broker.workload, { ports: [kplus.NetworkPolicyPort.tcp(AMQP_PORT)] });
+  }
+}

@@ -1,0 +1,101 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ClusterSettings, Profile, WebAppSettings } from './config';
+import { HardenedWorkload } from './hardened-workload';
+import { ingressController } from './ingress-controller';
+import { chartLabels, configHashAnnotation } from './metadata';
+import { SecureNamespace } from './secure-namespace';
+
+export interface WebAppChartProps {
+  readonly profile: Profile;
+  readonly cluster: ClusterSettings;
+  readonly settings: WebAppSettings;
+}
+
+// The unprivileged nginx image runs as uid/gid 101 and keeps its pid file and temp files under /tmp.
+const NGINX_USER = 101;
+
+/**
+ * The course's first Kubernetes step: a web app of several replicas behind a Service, reachable through
+ * an Ingress, scaled on CPU, and closed to every other flow. The server is unprivileged nginx whose
+ * site and `/health` endpoint come from a ConfigMap, so the lab runs on kind or minikube with no build.
+ */
+export class WebAppChart extends Chart {
+  readonly configMap: kplus.ConfigMap;
+  readonly app: HardenedWorkload;
+  readonly service: kplus.Service;
+  readonly ingress: kplus.Ingress;
+
+  constructor(scope: Construct, id: string, props: WebAppChartProps) {
+    super(scope, id, { labels: chartLabels('web-app', props.profile) });
+    const { settings, cluster } = props;
+    const namespace = settings.namespace;
+    new SecureNamespace(this, 'Namespace', { name: namespace });
+
+    const site = {
+      'default.conf': nginxSite(settings.port),
+      'index.html': indexPage(settings.message, props.profile),
+    };
+    this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: 'web-app-site', namespace }, data: site });
+
+    this.app = new HardenedWorkload(this, 'App', {
+      name: 'web-app',
+      component: 'web',
+      namespace,
+      settings,
+      autoscaling: { maxReplicas: settings.maxReplicas, cpuUtilization: 70 },
+      user: NGINX_USER,
+      ports: [{ number: settings.port, name: 'http' }],
+      readiness: { httpGet: '/health', port: settings.port },
+      liveness: { httpGet: '/health', port: settings.port },
+      // The app needs no name resolution and calls nothing: egress stays fully closed.
+      allowDns: false,
+      podAnnotations: configHashAnnotation(site),
+    });
+    this.app.container.mount('/etc/nginx/conf.d', kplus.Volume.fromConfigMap(this, 'SiteConfig', this.configMap, {
+      name: 'site-config',
+      items: { 'default.conf': { path: 'default.conf' } },
+    }), { readOnly: true });
+    this.app.container.mount('/usr/share/nginx/html', kplus.Volume.fromConfigMap(this, 'SitePages', this.configMap, {
+      name: 'site-pages',
+      items: { 'index.html': { path: 'index.html' } },
+    }), { readOnly: true });
+
+    const deployment = this.app.workload as kplus.Deployment;
+    this.service = deployment.exposeViaService({
+      name: 'web-app',
+      serviceType: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: 'http', port: 80, targetPort: settings.port }],
+    });
+    this.ingress = new kplus.Ingress(this, 'Ingress', {
+      metadata: { name: 'web-app', namespace },
+      className: cluster.ingressClass,
+      rules: [{ host: settings.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(this.service) }],
+    });
+    deployment.connections.allowFrom(ingressController(this, cluster), { isolation: kplus.PodConnectionsIsolation.POD });
+  }
+}
+
+function nginxSite(port: number): string {
+  return [
+    'server {',
+    `    listen ${port};`,
+    '    server_name _;',
+    '    location = /health {',
+    '        access_log off;',
+    '        default_type text/plain;',
+    "        return 200 'ok\\n';",
+    '    }',
+    '    location / {',
+    '        root /usr/share/nginx/html;',
+    '        index index.html;',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function indexPage(message: string, profile: Profile): string {
+  return `<!doctype html>\n<html><head><title>web-app</title></head>\n<body><h1>${message}</h1><p>profile: ${profile}</p></body></html>\n`;
+}

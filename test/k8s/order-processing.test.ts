@@ -1,0 +1,193 @@
+import { Yaml } from 'cdk8s';
+import { synthCharts } from '../../k8s/synth';
+import { allowedFlows, failedChecks, mainContainer, ofKind, one, podSpec } from './manifests';
+
+const orderProcessing = (profile: 'dev' | 'prod') => synthCharts({ profile }).find((c) => c.chart === 'order-processing')!.manifests;
+const dev = orderProcessing('dev');
+const prod = orderProcessing('prod');
+type Manifests = typeof dev;
+
+const APPS = ['order-frontend', 'order-validator', 'rabbitmq-consumer', 'kafka-consumer'];
+const DNS = (from: string) => [`${from} -> *0.0.0.0/0:53/TCP`, `${from} -> *0.0.0.0/0:53/UDP`];
+
+describe.each([
+  ['dev', dev],
+  ['prod', prod],
+])('order-processing (%s)', (_profile, manifests) => {
+  test('matches the reviewed YAML', () => {
+    expect(Yaml.stringify(...manifests)).toMatchSnapshot();
+  });
+
+  test('passes the whole gate: strict schema and every policy', () => {
+    expect(failedChecks(manifests)).toEqual([]);
+  });
+
+  test('everything lives in the order-processing namespace, created first and enforcing Pod Security restricted', () => {
+    expect(manifests[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'order-processing' } });
+    expect(manifests[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(manifests.slice(1).every((m) => m.metadata.namespace === 'order-processing')).toBe(true);
+  });
+
+  test('network: only the flows of the system are open, both ways checked, plus DNS; the rest is denied', () => {
+    expect(one(manifests, 'NetworkPolicy', 'default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Egress', 'Ingress'] });
+    expect(allowedFlows(manifests)).toEqual(
+      [
+        'ns:ingress-nginx -> order-frontend:5000/TCP',
+        'order-frontend -> order-validator:50051/TCP',
+        'order-frontend -> rabbitmq:5672/TCP',
+        'order-frontend -> kafka:9092/TCP',
+        'rabbitmq-consumer -> rabbitmq:5672/TCP',
+        'kafka-consumer -> kafka:9092/TCP',
+        'rabbitmq -> rabbitmq:4369/TCP',
+        'rabbitmq -> rabbitmq:25672/TCP',
+        'kafka -> kafka:9092/TCP',
+        'kafka -> kafka:9093/TCP',
+        ...[...APPS, 'rabbitmq', 'kafka'].flatMap(DNS),
+      ].sort(),
+    );
+  });
+
+  test('the RabbitMQ management port is reachable from nowhere: no allow rule, no client Service port', () => {
+    const ports = ofKind(manifests, 'NetworkPolicy').flatMap((p) => [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])]).flatMap((r) => r.ports ?? []);
+    expect(ports.map((p: { port: number }) => p.port)).not.toContain(15672);
+    expect(one(manifests, 'Service', 'rabbitmq').spec.ports).toEqual([{ name: 'amqp', port: 5672, targetPort: 5672 }]);
+  });
+
+  test.each([
+    ['order-frontend', 'order-frontend', [{ name: 'http', port: 80, targetPort: 5000 }]],
+    ['order-validator', 'order-validator', [{ name: 'grpc', port: 50051, targetPort: 50051 }]],
+    ['rabbitmq', 'rabbitmq', [{ name: 'amqp', port: 5672, targetPort: 5672 }]],
+    ['kafka', 'kafka', [{ name: 'kafka', port: 9092, targetPort: 9092 }]],
+  ])('Service %s selects workload %s and targets its ports', (serviceName, workloadName, ports) => {
+    const service = one(manifests, 'Service', serviceName);
+    const workload = manifests.find((m) => ['Deployment', 'StatefulSet'].includes(m.kind) && m.metadata.name === workloadName)!;
+    expect(workload.spec.template.metadata.labels).toMatchObject(service.spec.selector);
+    expect(service.spec.ports).toEqual(ports);
+    const containerPorts = mainContainer(workload).ports.map((p: { containerPort: number }) => p.containerPort);
+    for (const port of ports) expect(containerPorts).toContain(port.targetPort);
+  });
+
+  test('the Ingress sends its host to the front end Service', () => {
+    expect(one(manifests, 'Ingress', 'order-frontend').spec).toEqual({
+      ingressClassName: 'nginx',
+      rules: [{ host: 'orders.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'order-frontend', port: { number: 80 } } } }] } }],
+    });
+  });
+
+  test('probes use the right ports: HTTP /health for the front end and consumers, gRPC health for the validator', () => {
+    const probes = (name: string) => {
+      const c = mainContainer(one(manifests, 'Deployment', name));
+      return [c.readinessProbe, c.livenessProbe].map(({ httpGet, grpc }) => httpGet ?? grpc);
+    };
+    expect(probes('order-frontend')).toEqual([{ path: '/health', port: 5000, scheme: 'HTTP' }, { path: '/health', port: 5000, scheme: 'HTTP' }]);
+    expect(probes('order-validator')).toEqual([{ port: 50051 }, { port: 50051 }]);
+    expect(mainContainer(one(manifests, 'Deployment', 'order-validator')).startupProbe.grpc).toEqual({ port: 50051 });
+    for (const consumer of ['rabbitmq-consumer', 'kafka-consumer']) {
+      expect(probes(consumer)).toEqual([{ path: '/health', port: 8080, scheme: 'HTTP' }, { path: '/health', port: 8080, scheme: 'HTTP' }]);
+    }
+  });
+
+  test('credentials come from the learner-created Secret; the chart emits no Secret', () => {
+    expect(ofKind(manifests, 'Secret')).toEqual([]);
+    const fromSecret = (name: string) =>
+      Object.fromEntries(
+        (mainContainer(manifests.find((m) => m.metadata.name === name && m.spec?.template)!).env ?? [])
+          .filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef)
+          .map((e: { name: string; valueFrom: { secretKeyRef: { key: string; name: string } } }) => [e.name, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]),
+      );
+    expect(fromSecret('rabbitmq')).toEqual({
+      RABBITMQ_DEFAULT_USER: 'rabbitmq-credentials/username',
+      RABBITMQ_DEFAULT_PASS: 'rabbitmq-credentials/password',
+      RABBITMQ_ERLANG_COOKIE: 'rabbitmq-credentials/erlang-cookie',
+    });
+    const login = { RABBITMQ_USER: 'rabbitmq-credentials/username', RABBITMQ_PASSWORD: 'rabbitmq-credentials/password' };
+    expect(fromSecret('order-frontend')).toEqual(login);
+    expect(fromSecret('rabbitmq-consumer')).toEqual(login);
+    expect(fromSecret('kafka-consumer')).toEqual({});
+    expect(fromSecret('order-validator')).toEqual({});
+  });
+
+  test('the apps read broker and validator addresses from one ConfigMap that matches the Services', () => {
+    const settings = one(manifests, 'ConfigMap', 'order-processing-settings').data;
+    expect(settings).toMatchObject({ RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092', VALIDATOR_ADDRESS: 'order-validator:50051' });
+    for (const app of APPS) expect(mainContainer(one(manifests, 'Deployment', app)).envFrom).toEqual([{ configMapRef: { name: 'order-processing-settings' } }]);
+  });
+
+  test('learner images are pinned and used from the node (kind load docker-image), running as a fixed non-root uid', () => {
+    for (const app of APPS) {
+      const container = mainContainer(one(manifests, 'Deployment', app));
+      expect(container.image).toMatch(/^order-[a-z-]+:0\.1\.0$/);
+      expect(container.imagePullPolicy).toBe('IfNotPresent');
+      expect(container.securityContext).toMatchObject({ runAsUser: 10001, runAsNonRoot: true, readOnlyRootFilesystem: true });
+    }
+  });
+
+  describe('brokers', () => {
+    const broker = (name: string) => one(manifests, 'StatefulSet', name);
+
+    test.each([
+      ['rabbitmq', 'rabbitmq:4.1.4-management', 999, '/var/lib/rabbitmq', ['/tmp']],
+      ['kafka', 'apache/kafka:3.9.0', 1000, '/var/lib/kafka/data', ['/tmp', '/opt/kafka/config', '/opt/kafka/logs']],
+    ])('%s: pinned official image %s as its own non-root user, read-only root, data on a volume per pod', (name, image, uid, dataPath, scratch) => {
+      const set = broker(name as string);
+      const container = mainContainer(set);
+      expect(container.image).toBe(image);
+      expect(container.securityContext).toMatchObject({ runAsUser: uid, runAsGroup: uid, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(podSpec(set).securityContext).toMatchObject({ fsGroup: uid, runAsNonRoot: true });
+      expect(set.spec.volumeClaimTemplates.map((t: { metadata: { name: string } }) => t.metadata.name)).toEqual(['data']);
+      expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: dataPath });
+      const emptyDirs = podSpec(set).volumes.filter((v: { emptyDir?: unknown }) => v.emptyDir).map((v: { name: string }) => v.name);
+      const mounted = container.volumeMounts.filter((m: { name: string }) => emptyDirs.includes(m.name)).map((m: { mountPath: string }) => m.mountPath);
+      expect(mounted).toEqual(scratch);
+    });
+
+    test.each(['rabbitmq', 'kafka'])('%s: a headless Service publishes pods before they are ready, and pods start in parallel', (name) => {
+      const headless = one(manifests, 'Service', `${name}-headless`);
+      expect(headless.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+      expect(broker(name).spec).toMatchObject({ serviceName: `${name}-headless`, podManagementPolicy: 'Parallel' });
+      expect(broker(name).spec.template.metadata.labels).toMatchObject(headless.spec.selector);
+    });
+
+    test('kafka runs KRaft (broker and controller, no ZooKeeper) with a voter per replica, addressed through the headless Service', () => {
+      const set = broker('kafka');
+      const config = one(manifests, 'ConfigMap', 'kafka-config').data;
+      const voters = config.KAFKA_CONTROLLER_QUORUM_VOTERS.split(',');
+      expect(voters).toHaveLength(set.spec.replicas);
+      voters.forEach((voter: string, i: number) => expect(voter).toBe(`${i}@kafka-${i}.kafka-headless.order-processing.svc.cluster.local:9093`));
+      expect(config).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER' });
+      expect(Object.keys(config).some((k) => k.includes('ZOOKEEPER'))).toBe(false);
+      const env = mainContainer(set).env;
+      expect(env.find((e: { name: string }) => e.name === 'KAFKA_NODE_ID').valueFrom.fieldRef.fieldPath).toBe("metadata.labels['apps.kubernetes.io/pod-index']");
+      expect(env.find((e: { name: string }) => e.name === 'KAFKA_ADVERTISED_LISTENERS').value).toBe('PLAINTEXT://$(POD_NAME).kafka-headless.order-processing.svc.cluster.local:9092');
+      expect(env.map((e: { name: string }) => e.name).indexOf('POD_NAME')).toBeLessThan(env.map((e: { name: string }) => e.name).indexOf('KAFKA_ADVERTISED_LISTENERS'));
+    });
+
+    test('rabbitmq clusters from a static peer list (no Kubernetes API access) and logs to stdout only', () => {
+      const conf = one(manifests, 'ConfigMap', 'rabbitmq-config').data['10-iac-lab-kit.conf'];
+      const peers = conf.split('\n').filter((l: string) => l.startsWith('cluster_formation.classic_config.nodes.'));
+      expect(peers).toHaveLength(broker('rabbitmq').spec.replicas);
+      expect(peers[0]).toBe('cluster_formation.classic_config.nodes.1 = rabbit@rabbitmq-0.rabbitmq-headless.order-processing.svc.cluster.local');
+      expect(conf).toContain('log.file = false');
+      expect(podSpec(broker('rabbitmq')).automountServiceAccountToken).toBe(false);
+      expect(mainContainer(broker('rabbitmq')).volumeMounts).toContainEqual({ mountPath: '/etc/rabbitmq/conf.d', name: 'config', readOnly: true });
+    });
+  });
+});
+
+test('dev fits a laptop: one replica each, small requests, volumes deleted with the StatefulSet', () => {
+  for (const m of [...ofKind(dev, 'Deployment'), ...ofKind(dev, 'StatefulSet')]) expect(m.spec.replicas).toBe(1);
+  for (const set of ofKind(dev, 'StatefulSet')) expect(set.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Delete' });
+  expect(one(dev, 'ConfigMap', 'kafka-config').data.KAFKA_HEAP_OPTS).toBe('-Xms512m -Xmx512m');
+});
+
+test('prod is highly available and keeps broker data', () => {
+  const replicas = (m: Manifests) => Object.fromEntries([...ofKind(m, 'Deployment'), ...ofKind(m, 'StatefulSet')].map((w) => [w.metadata.name, w.spec.replicas]));
+  expect(replicas(prod)).toEqual({ rabbitmq: 3, kafka: 3, 'order-frontend': 3, 'order-validator': 3, 'rabbitmq-consumer': 2, 'kafka-consumer': 2 });
+  for (const set of ofKind(prod, 'StatefulSet')) expect(set.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  expect(one(prod, 'ConfigMap', 'kafka-config').data).toMatchObject({ KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_DEFAULT_REPLICATION_FACTOR: '3' });
+});
+
+test('a storage class setting reaches every volume claim template', () => {
+  const custom = synthCharts({ overrides: { storageClass: 'premium-rwo' } }).find((c) => c.chart === 'order-processing')!.manifests;
+  for (const set of ofKind(custom, 'StatefulSet')) expect(set.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-rwo');
+});
