@@ -32,6 +32,7 @@ export const CONFIG_KEYS = [
   'nodeMaxCount',
   'releaseChannel',
   'databaseVersion',
+  'allowDestroy',
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -43,6 +44,7 @@ export const CONFIG_DEFAULTS = {
   nodeMaxCount: 3,
   releaseChannel: 'REGULAR',
   databaseVersion: 'POSTGRES_17',
+  allowDestroy: false,
 } as const;
 
 export const DEFAULT_REGION = 'us-central1';
@@ -69,6 +71,8 @@ export interface DatabaseSettings {
   readonly highAvailability: boolean;
   readonly retainedBackups: number;
   readonly transactionLogRetentionDays: number;
+  /** Keep the automated backups, plus a final one, when the instance is deleted. */
+  readonly keepBackupsOnDelete: boolean;
 }
 
 export interface RedisSettings {
@@ -86,7 +90,10 @@ export interface LabConfig {
   /** Stem of every fixed resource name (cluster, service accounts, secrets): `<lab>-<profile>`. */
   readonly namePrefix: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** prod keeps data: every deletion-protection switch on. dev: all off so `pulumi destroy` completes. */
+  /**
+   * prod: every deletion-protection switch on, unless `allowDestroy` is set for a deliberate teardown.
+   * dev: all off, so `pulumi destroy` completes.
+   */
   readonly deletionProtection: boolean;
   readonly gke: GkeSettings;
   readonly database: DatabaseSettings;
@@ -98,13 +105,13 @@ const PROFILE_SETTINGS = {
   dev: {
     deletionProtection: false,
     gke: { regional: false, machineType: 'e2-medium', spot: true, diskSizeGb: 30 },
-    database: { tier: 'db-f1-micro', highAvailability: false, retainedBackups: 3, transactionLogRetentionDays: 1 },
+    database: { tier: 'db-f1-micro', highAvailability: false, retainedBackups: 3, transactionLogRetentionDays: 1, keepBackupsOnDelete: false },
     redis: { tier: 'BASIC', memorySizeGb: 1, rdbSnapshots: false },
   },
   prod: {
     deletionProtection: true,
     gke: { regional: true, machineType: 'e2-standard-4', spot: false, diskSizeGb: 100 },
-    database: { tier: 'db-custom-2-7680', highAvailability: true, retainedBackups: 30, transactionLogRetentionDays: 7 },
+    database: { tier: 'db-custom-2-7680', highAvailability: true, retainedBackups: 30, transactionLogRetentionDays: 7, keepBackupsOnDelete: true },
     redis: { tier: 'STANDARD_HA', memorySizeGb: 5, rdbSnapshots: true },
   },
 } as const;
@@ -146,6 +153,7 @@ export function readLabConfig(raw: Readonly<Record<string, string>>, stack: stri
   }
   const releaseChannel = reader.oneOf('releaseChannel', own('releaseChannel') ?? CONFIG_DEFAULTS.releaseChannel, RELEASE_CHANNELS);
   const version = reader.oneOf('databaseVersion', own('databaseVersion') ?? CONFIG_DEFAULTS.databaseVersion, DATABASE_VERSIONS);
+  const allowDestroy = reader.boolean('allowDestroy', own('allowDestroy') ?? CONFIG_DEFAULTS.allowDestroy);
 
   const settings = PROFILE_SETTINGS[profile];
   return {
@@ -156,7 +164,7 @@ export function readLabConfig(raw: Readonly<Record<string, string>>, stack: stri
     zone,
     namePrefix: `${lab}-${profile}`,
     labels: { kit: PROJECT_NAME, lab, profile, 'managed-by': 'pulumi' },
-    deletionProtection: settings.deletionProtection,
+    deletionProtection: settings.deletionProtection && !allowDestroy,
     gke: {
       location: settings.gke.regional ? region : zone,
       authorizedNetworks,

@@ -62,6 +62,9 @@ export class PrivatePostgres extends pulumi.ComponentResource {
           diskAutoresize: true,
           // The API's switch: protects the instance from deletion by any client, not only Pulumi.
           deletionProtectionEnabled: args.deletionProtection,
+          // prod keeps its data even through a deliberate `pulumi destroy`: the backups and a final one stay.
+          retainBackupsOnDelete: settings.keepBackupsOnDelete,
+          finalBackupConfig: settings.keepBackupsOnDelete ? { enabled: true, retentionDays: 30 } : { enabled: false },
           ipConfiguration: {
             ipv4Enabled: false,
             privateNetwork: args.network.vpc.id,

@@ -60,7 +60,7 @@ describe('Cloud SQL lab plan', () => {
     expect((instance.inputs.settings as { ipConfiguration: Record<string, unknown> }).ipConfiguration).toHaveProperty('ipv4Enabled', false);
   });
 
-  test('dev: smallest shared-core tier, zonal, both deletion switches off so pulumi destroy works', () => {
+  test('dev: smallest shared-core tier, zonal, both deletion switches off and no backup left behind, so pulumi destroy removes everything', () => {
     expect(one(dev.plan, T.sqlInstance).inputs).toMatchObject({
       deletionProtection: false,
       settings: {
@@ -69,23 +69,36 @@ describe('Cloud SQL lab plan', () => {
         availabilityType: 'ZONAL',
         locationPreference: { zone: 'us-central1-b' },
         deletionProtectionEnabled: false,
+        retainBackupsOnDelete: false,
+        finalBackupConfig: { enabled: false },
         backupConfiguration: { transactionLogRetentionDays: 1, backupRetentionSettings: { retainedBackups: 3, retentionUnit: 'COUNT' } },
       },
     });
     expect(one(dev.plan, T.secret).inputs).toMatchObject({ deletionProtection: false });
   });
 
-  test('prod: regional high availability, longer retention, both deletion switches on', () => {
+  test('prod: regional high availability, longer retention, both deletion switches on, backups kept after deletion', () => {
     expect(one(prod.plan, T.sqlInstance).inputs).toMatchObject({
       deletionProtection: true,
       settings: {
         tier: 'db-custom-2-7680',
         availabilityType: 'REGIONAL',
         deletionProtectionEnabled: true,
+        retainBackupsOnDelete: true,
+        finalBackupConfig: { enabled: true, retentionDays: 30 },
         backupConfiguration: { transactionLogRetentionDays: 7, backupRetentionSettings: { retainedBackups: 30 } },
       },
     });
     expect(one(prod.plan, T.secret).inputs).toMatchObject({ deletionProtection: true });
+  });
+
+  test('prod teardown: allowDestroy turns both switches off but still keeps the backups', async () => {
+    const { plan } = await runLabOffline('cloudsql', 'prod', { allowDestroy: 'true' });
+    expect(one(plan, T.sqlInstance).inputs).toMatchObject({
+      deletionProtection: false,
+      settings: { deletionProtectionEnabled: false, retainBackupsOnDelete: true, finalBackupConfig: { enabled: true } },
+    });
+    expect(one(plan, T.secret).inputs).toMatchObject({ deletionProtection: false });
   });
 
   test('backups with point-in-time recovery, a maintenance window, Query Insights and the logging flags', () => {

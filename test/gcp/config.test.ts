@@ -184,6 +184,12 @@ describe('bad input is a ConfigError with key, value, valid values and the pulum
     );
   });
 
+  test('allowDestroy that is not a boolean', async () => {
+    expect((await planError({ allowDestroy: 'yes' })).message).toBe(
+      'Invalid allowDestroy: received "yes"; expected true or false.\n  Fix: pulumi config set allowDestroy true --stack gke-dev (or set it in Pulumi.gke-dev.yaml)',
+    );
+  });
+
   test('a misspelt key is rejected instead of silently ignored', async () => {
     expect((await planError({ authorizedNetwork: '["203.0.113.0/24"]' })).message).toBe(
       'Invalid authorizedNetwork: received "["203.0.113.0/24"]"; expected one of the keys declared in Pulumi.yaml: ' +
@@ -239,6 +245,7 @@ describe('Pulumi project and example stacks', () => {
       'gcp:project': 'my-lab-project',
       'gcp:region': 'us-central1',
       'gcp:zone': 'us-central1-b',
+      'iac-lab-kit:allowDestroy': 'false',
       'iac-lab-kit:authorizedNetworks': '["203.0.113.0/24"]',
       'iac-lab-kit:databaseVersion': 'POSTGRES_17',
       'iac-lab-kit:lab': 'platform',

@@ -119,6 +119,18 @@ describe('platform lab plan (GKE + Cloud SQL + Memorystore)', () => {
     expect(String(dev.revealedOutputs.kubeconfig)).toContain('command: gke-gcloud-auth-plugin');
   });
 
+  test('prod teardown: allowDestroy turns off every deletion protection, which the prod policy then reports', async () => {
+    const { plan } = await runLabOffline('platform', 'prod', { allowDestroy: 'true' });
+    const failures = policyFailures(plan).map((f) => [f.policyId, f.resource, f.message]);
+    expect(failures.sort((a, b) => a[1].localeCompare(b[1]))).toEqual([
+      ['prod-deletion-protection', 'platform-cluster-control-plane', 'not protected: deletionProtection'],
+      ['prod-deletion-protection', 'platform-postgres-instance', 'not protected: deletionProtection, settings.deletionProtectionEnabled'],
+      ['prod-deletion-protection', 'platform-postgres-password-secret', 'not protected: deletionProtection'],
+      ['prod-deletion-protection', 'platform-redis-auth-secret', 'not protected: deletionProtection'],
+      ['prod-deletion-protection', 'platform-redis-instance', 'not protected: deletionProtection'],
+    ]);
+  });
+
   test.each(['dev', 'prod'] as const)('%s passes every policy', (profile) => {
     expect(policyFailures((profile === 'dev' ? dev : prod).plan)).toEqual([]);
   });
