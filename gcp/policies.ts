@@ -289,12 +289,13 @@ export function sqlLogMinDurationStatement(resources: readonly PlannedResource[]
 
 // ---- Network ---------------------------------------------------------------------------
 
-/** CIS GCP 3.6 and 3.7: no firewall rule admits the whole internet. */
+/** CIS GCP 3.6 and 3.7: no firewall rule lets the whole internet in (an allow rule with no source at all does). */
 export function networkNoOpenIngress(resources: readonly PlannedResource[]): ResourceVerdict[] {
   return judge(resources, TYPES.firewall, 'no ingress from 0.0.0.0/0', (inputs) => {
-    const ingress = (inputs.direction ?? 'INGRESS') === 'INGRESS';
-    const ranges = (inputs.sourceRanges ?? []) as unknown[];
-    return ingress && inputs.disabled !== true && ranges.some(isOpenCidr) ? 'ingress rule open to 0.0.0.0/0' : undefined;
+    const allowsIngress = (inputs.direction ?? 'INGRESS') === 'INGRESS' && inputs.disabled !== true && ((inputs.allows ?? []) as unknown[]).length > 0;
+    const sources = ['sourceRanges', 'sourceTags', 'sourceServiceAccounts'].flatMap((key) => (inputs[key] ?? []) as unknown[]);
+    const open = sources.length === 0 || ((inputs.sourceRanges ?? []) as unknown[]).some(isOpenCidr);
+    return allowsIngress && open ? 'allows ingress from 0.0.0.0/0' : undefined;
   });
 }
 

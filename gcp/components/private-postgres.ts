@@ -4,6 +4,7 @@ import * as random from '@pulumi/random';
 import type { DatabaseSettings } from '../config';
 import type { LabNetwork } from './lab-network';
 import type { PrivateServiceAccess } from './private-service-access';
+import { storedSecret } from './stored-secret';
 
 export interface PrivatePostgresArgs {
   readonly project: string;
@@ -113,20 +114,9 @@ export class PrivatePostgres extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.passwordSecret = new gcp.secretmanager.Secret(
+    this.passwordSecret = storedSecret(
       `${name}-password-secret`,
-      {
-        project: args.project,
-        secretId: args.passwordSecretId,
-        replication: { auto: {} },
-        deletionProtection: args.deletionProtection,
-        labels: { ...args.labels },
-      },
-      { parent: this },
-    );
-    new gcp.secretmanager.SecretVersion(
-      `${name}-password-secret-version`,
-      { secret: this.passwordSecret.id, secretData: password.result },
+      { project: args.project, secretId: args.passwordSecretId, value: password.result, deletionProtection: args.deletionProtection, labels: args.labels },
       { parent: this },
     );
 

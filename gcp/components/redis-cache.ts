@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { RedisSettings } from '../config';
 import type { LabNetwork } from './lab-network';
 import type { PrivateServiceAccess } from './private-service-access';
+import { storedSecret } from './stored-secret';
 
 export interface RedisCacheArgs {
   readonly project: string;
@@ -53,20 +54,9 @@ export class RedisCache extends pulumi.ComponentResource {
       { parent: this, dependsOn: [args.privateServices.connection] },
     );
 
-    this.authSecret = new gcp.secretmanager.Secret(
+    this.authSecret = storedSecret(
       `${name}-auth-secret`,
-      {
-        project: args.project,
-        secretId: args.authSecretId,
-        replication: { auto: {} },
-        deletionProtection: args.deletionProtection,
-        labels: { ...args.labels },
-      },
-      { parent: this },
-    );
-    new gcp.secretmanager.SecretVersion(
-      `${name}-auth-secret-version`,
-      { secret: this.authSecret.id, secretData: this.instance.authString },
+      { project: args.project, secretId: args.authSecretId, value: this.instance.authString, deletionProtection: args.deletionProtection, labels: args.labels },
       { parent: this },
     );
 

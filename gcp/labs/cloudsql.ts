@@ -3,7 +3,7 @@ import { LabNetwork } from '../components/lab-network';
 import { PrivatePostgres } from '../components/private-postgres';
 import { PrivateServiceAccess } from '../components/private-service-access';
 import { ProjectServices } from '../components/project-services';
-import type { LabArgs, LabOutputs } from './gke';
+import type { LabArgs, LabOutputs } from './lab';
 
 export const CLOUDSQL_APIS = [
   'compute.googleapis.com',

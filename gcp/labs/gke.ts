@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { GkeCluster } from '../components/gke-cluster';
 import { LabNetwork } from '../components/lab-network';
 import { ProjectServices } from '../components/project-services';
-import type { LabConfig } from '../config';
+import type { LabArgs, LabOutputs } from './lab';
 
 export const GKE_APIS = [
   'compute.googleapis.com',
@@ -10,13 +10,6 @@ export const GKE_APIS = [
   'iam.googleapis.com',
   'cloudresourcemanager.googleapis.com',
 ] as const;
-
-export interface LabArgs {
-  readonly config: LabConfig;
-}
-
-/** Stack outputs of a lab; values that carry credentials are secret. */
-export type LabOutputs = Record<string, pulumi.Output<unknown>>;
 
 /** The GKE lab: a hardened private cluster on its own network. */
 export class GkeLab extends pulumi.ComponentResource {

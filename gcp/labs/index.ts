@@ -1,6 +1,7 @@
 import type { LabConfig } from '../config';
 import { CloudSqlLab } from './cloudsql';
-import { GkeLab, type LabOutputs } from './gke';
+import { GkeLab } from './gke';
+import type { LabOutputs } from './lab';
 import { PlatformLab } from './platform';
 
 /** Declares the lab that config selects and returns its stack outputs. */

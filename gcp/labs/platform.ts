@@ -7,7 +7,8 @@ import { PrivateServiceAccess } from '../components/private-service-access';
 import { ProjectServices } from '../components/project-services';
 import { RedisCache } from '../components/redis-cache';
 import { CLOUDSQL_APIS, databaseOutputs } from './cloudsql';
-import { clusterOutputs, GKE_APIS, type LabArgs, type LabOutputs } from './gke';
+import { clusterOutputs, GKE_APIS } from './gke';
+import type { LabArgs, LabOutputs } from './lab';
 
 export const PLATFORM_APIS = [...new Set([...GKE_APIS, ...CLOUDSQL_APIS, 'redis.googleapis.com'])];
 

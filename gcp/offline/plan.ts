@@ -5,10 +5,10 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigReader } from '../../common/config';
-import { DEFAULT_REGION, LABS, PROFILES, PROJECT_NAME, readLabConfig, type Lab, type Profile } from '../config';
+import { LABS, PROFILES, readLabConfig, type Lab, type Profile } from '../config';
 import pulumiProgram from '../index';
-import { GcpMocks } from './mocks';
-import { PLACEHOLDER_PROJECT, readStackConfig } from './stack-config';
+import { record, type Registration } from './recorder';
+import { readStackConfig } from './stack-config';
 
 export interface PlannedResource {
   /** The type token, e.g. `gcp:container/cluster:Cluster` (components: `iac-lab-kit:gcp:GkeLab`). */
@@ -65,103 +65,13 @@ export async function runLabOffline(lab: Lab, profile: Profile, overrides: Recor
   const { stack, config, placeholderProject } = readStackConfig(lab, profile, overrides);
   // Validate first: bad config must fail before the Pulumi runtime sees a single resource.
   readLabConfig(config, stack);
-  return exclusive(async () => {
-    // The very function the Pulumi CLI runs (Pulumi.yaml `main`).
-    const recording = await record(stack, config, pulumiProgram);
-    return {
-      plan: { lab, profile, stack, config, resources: recording.resources, outputs: mask(recording.outputs) },
-      placeholderProject,
-      revealedOutputs: reveal(recording.outputs) as Record<string, unknown>,
-    };
-  });
-}
-
-interface Registration {
-  readonly type: string;
-  readonly name: string;
-  readonly parentUrn: string;
-  readonly dependencyUrns: readonly string[];
-  readonly inputs: Record<string, unknown>;
-  urn?: string;
-}
-
-interface Recording {
-  readonly resources: PlannedResource[];
-  /** Stack outputs as the engine received them: secrets still wrapped. */
-  readonly outputs: Record<string, unknown>;
-}
-
-type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
-
-/** The slice of the mock monitor's interface that the recorder decorates. */
-interface MonitorCalls {
-  registerResource(request: RegisterRequest, callback: (err: unknown, response?: { getUrn(): string }) => void): unknown;
-  registerResourceOutputs(request: OutputsRequest, callback: (err: unknown, response?: unknown) => void): unknown;
-}
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getDependenciesList(): string[];
-  getAdditionalsecretoutputsList(): string[];
-  getObject(): Struct;
-}
-interface OutputsRequest {
-  getUrn(): string;
-  getOutputs(): Struct;
-}
-
-/** Runs `program` inside a fresh mocked stack with `config` and records every registration and the stack outputs. */
-async function record(stack: string, config: Readonly<Record<string, string>>, program: () => Promise<unknown>): Promise<Recording> {
-  const defaults = { project: config['gcp:project'] ?? PLACEHOLDER_PROJECT, region: config['gcp:region'] ?? DEFAULT_REGION };
-  const registrations: Registration[] = [];
-  const secretOutputs = new Map<string, readonly string[]>();
-  let stackOutputs: Record<string, unknown> = {};
-
-  const mocks = new GcpMocks(defaults, (type, name) => secretOutputs.get(`${type}::${name}`) ?? []);
-  await pulumi.runtime.setMocks(mocks, PROJECT_NAME, stack, false);
-  pulumi.runtime.setAllConfig({ ...config }, []);
-
-  // The mocks only see a resource's type, name and inputs; its parent and dependencies are in
-  // the request the SDK sends the monitor, so the recorder listens there.
-  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorCalls;
-  const registerResource = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) => {
-    const registration: Registration = {
-      type: request.getType(),
-      name: request.getName(),
-      parentUrn: request.getParent(),
-      dependencyUrns: request.getDependenciesList(),
-      inputs: pulumi.runtime.deserializeProperties(request.getObject()),
-    };
-    registrations.push(registration);
-    secretOutputs.set(`${registration.type}::${registration.name}`, request.getAdditionalsecretoutputsList());
-    return registerResource(request, (err, response) => {
-      if (response) registration.urn = response.getUrn();
-      callback(err, response);
-    });
+  // The very function the Pulumi CLI runs (Pulumi.yaml `main`).
+  const recording = await record(stack, config, pulumiProgram);
+  return {
+    plan: { lab, profile, stack, config, resources: toPlannedResources(recording.registrations), outputs: mask(recording.outputs) },
+    placeholderProject,
+    revealedOutputs: reveal(recording.outputs) as Record<string, unknown>,
   };
-  const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (request, callback) => {
-    if (request.getUrn() === registrations[0]?.urn) stackOutputs = pulumi.runtime.deserializeProperties(request.getOutputs());
-    return registerResourceOutputs(request, callback);
-  };
-
-  // A program that throws inside the stack makes the SDK reject the error again on promises nobody
-  // awaits (the Pulumi CLI's language host absorbs those); catching it here keeps the host process clean.
-  let failure: { error: unknown } | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      return await program();
-    } catch (error) {
-      failure = { error };
-      return {};
-    }
-  });
-  // Resources whose outputs nobody awaited may still be registering: wait for every RPC.
-  await pulumi.runtime.disconnect();
-  if (failure) throw failure.error;
-  return { resources: toPlannedResources(registrations), outputs: stackOutputs };
 }
 
 /** Tree order (each parent before its children, siblings in registration order), like `pulumi preview`. */
@@ -192,7 +102,7 @@ function isSecret(value: unknown): value is { value: unknown } {
 }
 
 /** Replaces every secret with SECRET_MASK. */
-export function mask<T>(value: T): T {
+function mask<T>(value: T): T {
   return mapSecrets(value, () => SECRET_MASK) as T;
 }
 
@@ -207,12 +117,4 @@ function mapSecrets(value: unknown, replace: (secret: { value: unknown }) => unk
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapSecrets(item, replace)]));
   }
   return value;
-}
-
-/** The Pulumi runtime is process-global: one program at a time, whatever the callers do. */
-let queue: Promise<unknown> = Promise.resolve();
-function exclusive<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
-  return run;
 }

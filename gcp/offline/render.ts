@@ -1,5 +1,5 @@
 /** Prints an offline plan the way `pulumi preview` prints a plan. */
-import type { OfflinePlan, PlannedResource } from './plan';
+import { SECRET_MASK, type OfflinePlan, type PlannedResource } from './plan';
 
 /** `gcp:container/cluster:Cluster` -> `gcp:container:Cluster`, the short form the Pulumi CLI displays. */
 export function displayType(type: string): string {
@@ -48,5 +48,5 @@ function treeRows(resources: readonly PlannedResource[]): { type: string; name: 
 }
 
 function formatValue(value: unknown): string {
-  return value === '[secret]' ? '[secret]' : JSON.stringify(value);
+  return value === SECRET_MASK ? SECRET_MASK : JSON.stringify(value);
 }

@@ -104,6 +104,16 @@ describe('policies', () => {
     });
   });
 
+  test('a firewall rule with no source admits everyone; a deny rule or an IAP-only rule does not', () => {
+    const verdict = (inputs: Record<string, unknown>) =>
+      runPolicies([{ ...openFirewall, inputs: { network: 'vpc', ...inputs } }], { profile: 'dev' }).find((f) => f.policyId === 'network-no-open-ingress')?.pass;
+    const ssh = [{ protocol: 'tcp', ports: ['22'] }];
+    expect(verdict({ allows: ssh })).toBe(false);
+    expect(verdict({ allows: ssh, sourceRanges: ['35.235.240.0/20'] })).toBe(true);
+    expect(verdict({ denies: [{ protocol: 'all' }], sourceRanges: ['0.0.0.0/0'] })).toBe(true);
+    expect(verdict({ allows: ssh, sourceRanges: ['0.0.0.0/0'], disabled: true })).toBe(true);
+  });
+
   test.each(POLICIES.map((p) => [p.id, p.cisId ?? 'no CIS id']))('%s (%s) fails on a bad resource', (id) => {
     const breaker = BREAKERS[id];
     const plan = planFor(breaker === 'add an open firewall rule' ? 'platform-dev' : breaker.stack);
