@@ -30,6 +30,8 @@ export class PlatformLab extends pulumi.ComponentResource {
     const network = new LabNetwork(`${name}-network`, { region: config.region, egressNat: true }, afterApis);
     const privateServices = new PrivateServiceAccess(`${name}-psa`, { vpc: network.vpc }, afterApis);
     const common = { project: config.project, deletionProtection: config.deletionProtection, labels: config.labels };
+    // Cloud SQL and Memorystore sit side by side on the private services range, in the nodes' zone.
+    const privatePlacement = { ...common, region: config.region, zone: config.zone, network, privateServices };
 
     const cluster = new GkeCluster(
       `${name}-cluster`,
@@ -39,11 +41,7 @@ export class PlatformLab extends pulumi.ComponentResource {
     const postgres = new PrivatePostgres(
       `${name}-postgres`,
       {
-        ...common,
-        region: config.region,
-        zone: config.zone,
-        network,
-        privateServices,
+        ...privatePlacement,
         settings: config.database,
         databaseName: 'chat',
         userName: 'chat',
@@ -53,15 +51,7 @@ export class PlatformLab extends pulumi.ComponentResource {
     );
     const redis = new RedisCache(
       `${name}-redis`,
-      {
-        ...common,
-        region: config.region,
-        zone: config.zone,
-        network,
-        privateServices,
-        settings: config.redis,
-        authSecretId: `${config.namePrefix}-redis-auth`,
-      },
+      { ...privatePlacement, settings: config.redis, authSecretId: `${config.namePrefix}-redis-auth` },
       afterApis,
     );
     const app = new AppIdentity(
