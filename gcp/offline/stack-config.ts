@@ -4,8 +4,8 @@
  * the way the Pulumi CLI merges them.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { ConfigError } from '../../common/config';
 import { REPO_ROOT } from '../../common/dist';
 import { PROJECT_NAME, type Lab, type Profile } from '../config';
@@ -21,13 +21,6 @@ export interface StackConfig {
   readonly placeholderProject: boolean;
 }
 
-// The YAML parser the Pulumi SDK itself uses to read these files, resolved the way the SDK resolves it.
-const yaml = createRequire(require.resolve('@pulumi/pulumi'))('js-yaml') as { load(text: string): unknown };
-
-/** Parses YAML (stack files, kubeconfigs). */
-export function loadYaml(text: string): unknown {
-  return yaml.load(text);
-}
 
 /**
  * Project defaults, then the stack file, then `overrides` (keys as `pulumi config set`
@@ -69,7 +62,7 @@ function stackFileConfig(stack: string): Record<string, string> {
 }
 
 function readYamlFile(name: string): unknown {
-  return loadYaml(readFileSync(join(REPO_ROOT, name), 'utf8'));
+  return parse(readFileSync(join(REPO_ROOT, name), 'utf8'));
 }
 
 /** Keys without a namespace belong to the project, as in `pulumi config set`. */

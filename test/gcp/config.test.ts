@@ -6,7 +6,8 @@ import { REPO_ROOT } from '../../common/dist';
 import { CONFIG_DEFAULTS, CONFIG_KEYS, LABS, PROFILES, PROJECT_NAME, readLabConfig } from '../../gcp/config';
 import { planLab } from '../../gcp/offline/plan';
 import program from '../../gcp/index';
-import { loadYaml, PLACEHOLDER_PROJECT, readStackConfig } from '../../gcp/offline/stack-config';
+import { parse } from 'yaml';
+import { PLACEHOLDER_PROJECT, readStackConfig } from '../../gcp/offline/stack-config';
 
 const valid = { 'gcp:project': 'my-lab-project', 'iac-lab-kit:lab': 'gke' };
 
@@ -205,7 +206,7 @@ describe('bad input is a ConfigError with key, value, valid values and the pulum
 });
 
 describe('Pulumi project and example stacks', () => {
-  const project = loadYaml(readFileSync(join(REPO_ROOT, 'Pulumi.yaml'), 'utf8')) as {
+  const project = parse(readFileSync(join(REPO_ROOT, 'Pulumi.yaml'), 'utf8')) as {
     name: string;
     runtime: { name: string; options: Record<string, unknown> };
     main: string;
@@ -229,7 +230,7 @@ describe('Pulumi project and example stacks', () => {
   test.each(LABS.flatMap((lab) => PROFILES.map((profile) => [lab, profile] as const)))(
     'Pulumi.%s-%s.yaml selects its lab and profile and leaves gcp:project to the user',
     (lab, profile) => {
-      const file = loadYaml(readFileSync(join(REPO_ROOT, `Pulumi.${lab}-${profile}.yaml`), 'utf8')) as { config: Record<string, unknown> };
+      const file = parse(readFileSync(join(REPO_ROOT, `Pulumi.${lab}-${profile}.yaml`), 'utf8')) as { config: Record<string, unknown> };
       expect(file.config).toMatchObject({ 'iac-lab-kit:lab': lab, 'iac-lab-kit:profile': profile });
       expect(file.config).not.toHaveProperty('gcp:project');
       const { config, placeholderProject } = readStackConfig(lab, profile);

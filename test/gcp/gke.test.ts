@@ -1,6 +1,7 @@
 import { MOCK_CA_CERTIFICATE } from '../../gcp/offline/mocks';
 import { runLabOffline, type OfflineRun } from '../../gcp/offline/plan';
-import { loadYaml, PLACEHOLDER_PROJECT } from '../../gcp/offline/stack-config';
+import { parse } from 'yaml';
+import { PLACEHOLDER_PROJECT } from '../../gcp/offline/stack-config';
 import { named, one, ofType, policyFailures, projectRolesOf, T } from './plan-helpers';
 
 let dev: OfflineRun;
@@ -163,7 +164,7 @@ describe('GKE lab plan', () => {
       networkName: expect.stringMatching(/^gke-network-vpc-[0-9a-f]{7}$/),
       kubeconfig: '[secret]',
     });
-    const kubeconfig = loadYaml(String(dev.revealedOutputs.kubeconfig));
+    const kubeconfig = parse(String(dev.revealedOutputs.kubeconfig));
     const context = `gke_${PLACEHOLDER_PROJECT}_us-central1-b_gke-dev`;
     expect(kubeconfig).toEqual({
       apiVersion: 'v1',
