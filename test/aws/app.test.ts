@@ -6,10 +6,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { createAutoPipeApp } from '../../aws/auto-pipe-app';
 import { AutoPipeRegistryStack } from '../../aws/registry-stack';
 import { AutoPipeServiceStack } from '../../aws/service-stack';
+import { testContext } from './synth';
 
 // These tests inspect the construct tree and need no synth, except the last one.
 const stacksOf = (context: Record<string, unknown> = {}) =>
-  createAutoPipeApp({ context }).node.children.filter(Stack.isStack);
+  createAutoPipeApp({ context: testContext(context) }).node.children.filter(Stack.isStack);
 
 test('without env the app defines both profiles: the four stacks `cdk list` shows', () => {
   expect(stacksOf().map((s) => s.node.id)).toEqual([
@@ -57,7 +58,7 @@ test('a new cdk-nag finding fails synth, naming the rule and the construct', () 
   // This synth is about cdk-nag; the profile tests run CloudFormation schema validation.
   process.env.CDK_VALIDATION = 'false';
   try {
-    const app = createAutoPipeApp({ context: { env: 'dev' }, outdir });
+    const app = createAutoPipeApp({ context: testContext({ env: 'dev' }), outdir });
     const service = app.node.findChild('AutoPipeService-dev') as AutoPipeServiceStack;
     const ssh = new ec2.SecurityGroup(service, 'Ssh', { vpc: service.network.vpc, description: 'SSH from anywhere' });
     ssh.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));

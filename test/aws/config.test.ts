@@ -6,6 +6,7 @@ import { createAutoPipeApp } from '../../aws/auto-pipe-app';
 import { FARGATE_MEMORY, readAutoPipeConfigs } from '../../aws/config';
 import { ConfigError } from '../../common/config';
 import { REPO_ROOT } from '../../common/dist';
+import { testContext } from './synth';
 
 /** The message a user sees for this context, or '' when it is valid. */
 function messageFor(context: Record<string, unknown>): string {
@@ -151,7 +152,7 @@ describe('valid context', () => {
 });
 
 test('createAutoPipeApp validates before building: a bad value throws a ConfigError, not a CDK error', () => {
-  expect(() => createAutoPipeApp({ context: { env: 'dev', cpu: '256', memory: '4096' } })).toThrow(ConfigError);
+  expect(() => createAutoPipeApp({ context: testContext({ env: 'dev', cpu: '256', memory: '4096' }) })).toThrow(ConfigError);
 });
 
 test('`cdk synth -c desiredCount=0` prints one clear message, no stack trace, and exits 2', () => {

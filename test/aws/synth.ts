@@ -10,9 +10,18 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { createAutoPipeApp } from '../../aws/auto-pipe-app';
+import { CONTEXT_KEYS } from '../../aws/config';
 
-/** The context a learner deploys with (README step 2): a repository to trust. */
+/** The context a learner deploys with: a repository to trust. */
 export const LAB_CONTEXT = { githubRepo: 'octo-org/auto-pipe' } as const;
+
+/**
+ * `context` with every Auto-Pipe key a learner may keep in cdk.json unset first, so the tests
+ * check the kit's own defaults; cdk.json's feature flags still apply.
+ */
+export function testContext(context: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...Object.fromEntries(CONTEXT_KEYS.map((key) => [key, undefined])), ...context };
+}
 
 /** A synthesized CloudFormation template, as much of it as tests read directly. */
 export interface CfnTemplate {
@@ -54,7 +63,7 @@ export interface SynthesizedAutoPipe {
 export function synthAutoPipe(context: Record<string, unknown>): SynthesizedAutoPipe {
   const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  const app = createAutoPipeApp({ context, outdir });
+  const app = createAutoPipeApp({ context: testContext(context), outdir });
   const assembly = app.synth();
 
   const json = (id: string) => JSON.parse(readFileSync(join(outdir, `${id}.template.json`), 'utf8')) as CfnTemplate;
