@@ -32,10 +32,12 @@ const CLI_DEFAULT_CONTEXT = {
  */
 export function createAutoPipeApp(options: AutoPipeAppOptions = {}): App {
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  // Under the CLI, CDK_CONTEXT_JSON (cdk.json + -c values) overrides this context.
+  // Under the CLI, CDK_CONTEXT_JSON (cdk.json + -c values) overrides this context. Callers
+  // synthesize explicitly, so a configuration error never leaves an exit hook that synthesizes.
   const app = new App({
     context: { ...CLI_DEFAULT_CONTEXT, ...cdkJson.context, ...options.context },
     outdir: options.outdir,
+    autoSynth: false,
   });
 
   const configs = readAutoPipeConfigs(
