@@ -1,0 +1,8 @@
+/**
+ * CDK entry point (cdk.json: `node --import tsx aws/app.ts`). Only composes: a configuration
+ * mistake prints one message and exits 2, without a stack trace.
+ */
+import { runEntry } from '../common/config';
+import { createAutoPipeApp } from './auto-pipe-app';
+
+void runEntry(() => createAutoPipeApp().synth());

@@ -1,0 +1,227 @@
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AutoPipeFargateServiceProps {
+  readonly vpc: ec2.IVpc;
+  readonly taskSubnets: ec2.SubnetSelection;
+  readonly assignPublicIp: boolean;
+  readonly image: ecs.ContainerImage;
+  /** Numeric user the container runs as; never root. */
+  readonly user: string;
+  readonly containerPort: number;
+  /** Path the load balancer and the container health check probe. */
+  readonly healthPath: string;
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly desiredCount: number;
+  /** Auto scaling on CPU and on requests per target when above desiredCount. */
+  readonly maxCount: number;
+  readonly logGroupName: string;
+  readonly logRetention: logs.RetentionDays;
+  /** For the log group (and, when kept, the access-log bucket). */
+  readonly removalPolicy: RemovalPolicy;
+  /** HTTPS on 443 with this ACM certificate, port 80 redirecting to it. @default - HTTP on 80 */
+  readonly certificateArn?: string;
+  /** Write ALB access logs to a bucket that outlives the stack. @default false */
+  readonly accessLogs?: boolean;
+}
+
+/**
+ * The Auto-Pipe web service: Fargate tasks behind an internet-facing ALB, with a hardened
+ * container, its own log group, separate execution and task roles, deployment circuit
+ * breaker with rollback, and optional auto scaling.
+ */
+export class AutoPipeFargateService extends Construct {
+  readonly cluster: ecs.Cluster;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly service: ecs.FargateService;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly logGroup: logs.LogGroup;
+  readonly accessLogBucket?: s3.Bucket;
+  /** http(s)://<load balancer DNS name> */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: AutoPipeFargateServiceProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: props.logGroupName,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    // The execution role is ECS's (pull the image, write logs); the task role is the app's and
+    // holds nothing, so a compromised container gets no AWS permissions.
+    const executionRole = new iam.Role(this, 'ExecutionRole', {
+      description: 'ECS pulls the Auto-Pipe image and writes its logs',
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    });
+    const taskRole = new iam.Role(this, 'TaskRole', {
+      description: 'The Auto-Pipe container itself: no permissions',
+      // Only ECS tasks of this account may assume it (confused-deputy protection).
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      runtimePlatform: {
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      },
+      executionRole,
+      taskRole,
+    });
+
+    const linuxParameters = new ecs.LinuxParameters(this, 'LinuxParameters', { initProcessEnabled: true });
+    linuxParameters.dropCapabilities(ecs.Capability.ALL);
+    // The root filesystem is read-only; /tmp is the one writable place (NGINX keeps its pid there).
+    linuxParameters.addTmpfs({
+      containerPath: '/tmp',
+      size: 32,
+      mountOptions: [ecs.TmpfsMountOption.NOEXEC, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV],
+    });
+
+    this.container = this.taskDefinition.addContainer('Web', {
+      image: props.image,
+      user: props.user,
+      readonlyRootFilesystem: true,
+      linuxParameters,
+      portMappings: [{ containerPort: props.containerPort, name: 'http' }],
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: 'web',
+        // A slow log pipe must never stall requests; the buffer absorbs bursts.
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+        maxBufferSize: Size.mebibytes(25),
+      }),
+      // busybox wget ships with both the Alpine-based service image and the placeholder.
+      healthCheck: {
+        command: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${props.containerPort}${props.healthPath} || exit 1`],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(15),
+      },
+      stopTimeout: Duration.seconds(30),
+    });
+
+    const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Auto-Pipe tasks: HTTP from the load balancer only; HTTPS out to ECR and CloudWatch',
+      allowAllOutbound: false,
+    });
+    serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECR, CloudWatch Logs over HTTPS');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.desiredCount,
+      vpcSubnets: props.taskSubnets,
+      assignPublicIp: props.assignPublicIp,
+      securityGroups: [serviceSecurityGroup],
+      // Start new tasks before stopping old ones; roll back a deployment that never gets healthy.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      dropInvalidHeaderFields: true,
+    });
+    Validations.of(this.loadBalancer).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The load balancer is the public entry point of a web service: its listener ports are open to the internet by design; tasks accept traffic only from it.',
+    });
+
+    const listener =
+      props.certificateArn === undefined
+        ? this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP })
+        : this.httpsListener(props.certificateArn);
+
+    this.targetGroup = listener.addTargets('Web', {
+      port: props.containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: props.healthPath,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    this.url = `${props.certificateArn === undefined ? 'http' : 'https'}://${this.loadBalancer.loadBalancerDnsName}`;
+
+    if (props.accessLogs) {
+      this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        lifecycleRules: [{ expiration: Duration.days(365) }],
+      });
+      Validations.of(this.accessLogBucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket only receives the load balancer\'s access logs; logging access to the log bucket would need yet another bucket.',
+      });
+      this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+    } else {
+      Validations.of(this.loadBalancer).acknowledge({
+        id: 'AwsSolutions-ELB2',
+        reason: 'dev is a lab torn down after each session: an access-log bucket would either survive `cdk destroy` or need a custom-resource Lambda to empty it. prod writes access logs.',
+      });
+    }
+
+    if (props.maxCount > props.desiredCount) {
+      const scaling = this.service.autoScaleTaskCount({ minCapacity: props.desiredCount, maxCapacity: props.maxCount });
+      scaling.scaleOnCpuUtilization('Cpu', {
+        targetUtilizationPercent: 60,
+        scaleOutCooldown: Duration.seconds(60),
+        scaleInCooldown: Duration.seconds(300),
+      });
+      scaling.scaleOnRequestCount('Requests', {
+        requestsPerTarget: 1000,
+        targetGroup: this.targetGroup,
+        scaleOutCooldown: Duration.seconds(60),
+        scaleInCooldown: Duration.seconds(300),
+      });
+    }
+  }
+
+  /** HTTPS on 443 with the certificate; port 80 only redirects to it. */
+  private httpsListener(certificateArn: string): elbv2.ApplicationListener {
+    this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+    return this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn)],
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
+import { AutoPipeConfig, CONTAINER_PORT } from './config';
+import { AutoPipeFargateService } from './fargate-service';
+import { AutoPipeMonitoring } from './monitoring';
+import { AutoPipeNetwork } from './network';
+
+export interface AutoPipeServiceStackProps extends StackProps {
+  readonly config: AutoPipeConfig;
+}
+
+/** User ids the images run as: `node` in the service image, `nginx` in the placeholder. */
+const IMAGE_USERS = { registry: '1000', placeholder: '101' } as const;
+
+/** Auto-Pipe running: network, Fargate service behind an ALB, and its monitoring. */
+export class AutoPipeServiceStack extends Stack {
+  readonly network: AutoPipeNetwork;
+  readonly web: AutoPipeFargateService;
+  readonly monitoring: AutoPipeMonitoring;
+
+  constructor(scope: Construct, id: string, props: AutoPipeServiceStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      description: `Auto-Pipe ${config.profile}: ECS Fargate service behind an ALB, with alarms and a dashboard`,
+      ...props,
+    });
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.network = new AutoPipeNetwork(this, 'Network', {
+      natGateways: config.natGateways,
+      flowLogRetention: config.logRetention,
+      removalPolicy,
+    });
+
+    const image =
+      config.image.kind === 'registry'
+        ? ecs.ContainerImage.fromEcrRepository(
+            // Imported by its fixed name: the stacks share no exports and deploy independently.
+            ecr.Repository.fromRepositoryName(this, 'Repository', config.repositoryName),
+            config.image.tag,
+          )
+        : ecs.ContainerImage.fromRegistry(config.image.uri);
+
+    this.web = new AutoPipeFargateService(this, 'Web', {
+      vpc: this.network.vpc,
+      taskSubnets: this.network.taskSubnets,
+      assignPublicIp: this.network.assignPublicIp,
+      image,
+      user: IMAGE_USERS[config.image.kind],
+      containerPort: CONTAINER_PORT,
+      healthPath: config.image.healthPath,
+      cpu: config.cpu,
+      memoryLimitMiB: config.memory,
+      desiredCount: config.desiredCount,
+      maxCount: config.maxCount,
+      logGroupName: `/ecs/auto-pipe-${config.profile}`,
+      logRetention: config.logRetention,
+      removalPolicy,
+      certificateArn: config.certificateArn,
+      accessLogs: config.retainData,
+    });
+
+    if (config.image.kind === 'registry') {
+      Validations.of(this.web.taskDefinition.obtainExecutionRole()).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecr:GetAuthorizationToken (added to pull the service image) does not support resource-level permissions; ' +
+          'the pull actions themselves are scoped to the one repository.',
+      });
+    }
+
+    this.monitoring = new AutoPipeMonitoring(this, 'Monitoring', {
+      service: this.web.service,
+      loadBalancer: this.web.loadBalancer,
+      targetGroup: this.web.targetGroup,
+      name: `auto-pipe-${config.profile}`,
+      alarmEmail: config.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ServiceUrl', { description: 'Auto-Pipe API', value: this.web.url });
+    new CfnOutput(this, 'DashboardUrl', { description: 'CloudWatch dashboard', value: this.monitoring.dashboardUrl });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies (subscribe with -c alarmEmail=...)',
+      value: this.monitoring.topic.topicArn,
+    });
+  }
+}

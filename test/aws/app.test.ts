@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { createAutoPipeApp } from '../../aws/auto-pipe-app';
+import { AutoPipeRegistryStack } from '../../aws/registry-stack';
+import { AutoPipeServiceStack } from '../../aws/service-stack';
+import { testContext } from './synth';
+
+// These tests inspect the construct tree and need no synth, except the last one.
+const stacksOf = (context: Record<string, unknown> = {}) =>
+  createAutoPipeApp({ context: testContext(context) }).node.children.filter(Stack.isStack);
+
+test('without env the app defines both profiles: the four stacks `cdk list` shows', () => {
+  expect(stacksOf().map((s) => s.node.id)).toEqual([
+    'AutoPipeRegistry-dev',
+    'AutoPipeService-dev',
+    'AutoPipeRegistry-prod',
+    'AutoPipeService-prod',
+  ]);
+});
+
+test('env narrows the app to one profile', () => {
+  expect(stacksOf({ env: 'prod' }).map((s) => s.node.id)).toEqual(['AutoPipeRegistry-prod', 'AutoPipeService-prod']);
+});
+
+test('each service stack deploys after, and is destroyed before, its registry', () => {
+  const [registry, service] = stacksOf({ env: 'dev' });
+  expect(service.dependencies).toEqual([registry]);
+  expect(registry.dependencies).toEqual([]);
+});
+
+test('stacks target us-east-1 unless region says otherwise; the account comes from your credentials', () => {
+  const [dev] = stacksOf({ env: 'dev' });
+  expect(dev.region).toBe('us-east-1');
+  expect(Stack.of(dev).resolve(dev.account)).toEqual({ Ref: 'AWS::AccountId' });
+  expect(stacksOf({ env: 'dev', region: 'eu-west-1' }).map((s) => s.region)).toEqual(['eu-west-1', 'eu-west-1']);
+});
+
+test('stacks carry project and profile tags, which CloudFormation propagates to every resource', () => {
+  for (const stack of stacksOf()) {
+    const profile = stack.node.id.split('-')[1];
+    expect(stack.tags.tagValues()).toEqual({ project: 'auto-pipe', profile });
+  }
+});
+
+test('without githubRepo no repository is trusted: no deploy role, and synth says how to add one', () => {
+  const [registry] = stacksOf({ env: 'dev' }) as [AutoPipeRegistryStack];
+  expect(registry.deployer).toBeUndefined();
+  expect(registry.node.findAll().some((c) => c.node.id === 'GitHubDeploy')).toBe(false);
+  const info = registry.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => m.data);
+  expect(info).toEqual([expect.stringContaining('-c githubRepo=<owner>/<name>')]);
+});
+
+test('a new cdk-nag finding fails synth, naming the rule and the construct', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-nag-'));
+  // This synth is about cdk-nag; the profile tests run CloudFormation schema validation.
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    const app = createAutoPipeApp({ context: testContext({ env: 'dev' }), outdir });
+    const service = app.node.findChild('AutoPipeService-dev') as AutoPipeServiceStack;
+    const ssh = new ec2.SecurityGroup(service, 'Ssh', { vpc: service.network.vpc, description: 'SSH from anywhere' });
+    ssh.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+    expect(() => app.synth()).toThrow(/AutoPipeService-dev\/Ssh\/Resource[\s\S]*AwsSolutions-EC23/);
+  } finally {
+    delete process.env.CDK_VALIDATION;
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,173 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAutoPipeApp } from '../../aws/auto-pipe-app';
+import { FARGATE_MEMORY, readAutoPipeConfigs } from '../../aws/config';
+import { ConfigError } from '../../common/config';
+import { REPO_ROOT } from '../../common/dist';
+import { testContext } from './synth';
+
+/** The message a user sees for this context, or '' when it is valid. */
+function messageFor(context: Record<string, unknown>): string {
+  try {
+    readAutoPipeConfigs((key) => context[key], Object.keys(context));
+    return '';
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message;
+  }
+}
+
+const fix = (key: string, example: string) =>
+  `\n  Fix: npx cdk synth -c ${key}=${example}   (or set "${key}" under "context" in cdk.json)`;
+
+describe('every invalid context value names the key, the value, what is valid, and the fix', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ['unknown env', { env: 'staging' }, 'Invalid env: received "staging"; expected one of dev, prod.' + fix('env', 'dev')],
+    [
+      'cpu not in the Fargate table',
+      { cpu: '300' },
+      'Invalid cpu: received "300"; expected a Fargate CPU value: one of 256, 512, 1024, 2048, 4096, 8192, 16384 (1024 = 1 vCPU).' + fix('cpu', '256'),
+    ],
+    [
+      'memory Fargate rejects for the cpu',
+      { cpu: '256', memory: '4096' },
+      'Invalid memory: received "4096"; expected for cpu 256, MiB 512, 1024 or 2048 (the Fargate task size table).' + fix('memory', '512'),
+    ],
+    [
+      'memory between the Fargate steps',
+      { cpu: 1024, memory: '3000' },
+      'Invalid memory: received "3000"; expected for cpu 1024, MiB from 2048 to 8192 in steps of 1024 (the Fargate task size table).' + fix('memory', '2048'),
+    ],
+    ['desiredCount of 0', { desiredCount: '0' }, 'Invalid desiredCount: received "0"; expected an integer from 1 to 10.' + fix('desiredCount', '1')],
+    ['desiredCount above 10', { desiredCount: 11 }, 'Invalid desiredCount: received 11; expected an integer from 1 to 10.' + fix('desiredCount', '1')],
+    ['desiredCount not a number', { desiredCount: 'two' }, 'Invalid desiredCount: received "two"; expected an integer from 1 to 10.' + fix('desiredCount', '1')],
+    [
+      'maxCount below desiredCount',
+      { desiredCount: '3', maxCount: '2' },
+      'Invalid maxCount: received "2"; expected an integer from desiredCount (3) to 20.' + fix('maxCount', '3'),
+    ],
+    ['malformed alarmEmail', { alarmEmail: 'ops-at-example.com' }, 'Invalid alarmEmail: received "ops-at-example.com"; expected an email address.' + fix('alarmEmail', 'you@example.com')],
+    ['empty alarmEmail', { alarmEmail: '' }, 'Invalid alarmEmail: received ""; expected an email address.' + fix('alarmEmail', 'you@example.com')],
+    [
+      'githubRepo without an owner',
+      { githubRepo: 'auto-pipe' },
+      'Invalid githubRepo: received "auto-pipe"; expected a GitHub repository as owner/name.' + fix('githubRepo', 'octo-org/auto-pipe'),
+    ],
+    [
+      'githubRepo given as a URL',
+      { githubRepo: 'https://github.com/octo-org/auto-pipe' },
+      'Invalid githubRepo: received "https://github.com/octo-org/auto-pipe"; expected a GitHub repository as owner/name.' + fix('githubRepo', 'octo-org/auto-pipe'),
+    ],
+    [
+      'githubRepo with a wildcard, which would trust every repository of the owner',
+      { githubRepo: 'octo-org/*' },
+      'Invalid githubRepo: received "octo-org/*"; expected a GitHub repository as owner/name.' + fix('githubRepo', 'octo-org/auto-pipe'),
+    ],
+    [
+      'githubBranch with a wildcard',
+      { githubRepo: 'octo-org/auto-pipe', githubBranch: 'feature/*' },
+      'Invalid githubBranch: received "feature/*"; expected a git branch name without wildcards.' + fix('githubBranch', 'main'),
+    ],
+    [
+      'imageTag starting with a dash',
+      { imageTag: '-latest' },
+      'Invalid imageTag: received "-latest"; expected a Docker tag: letters, digits, _ . - (up to 128, not starting with . or -).' + fix('imageTag', 'v1.0.0'),
+    ],
+    [
+      'imageTag with a colon',
+      { imageTag: 'auto-pipe:v1' },
+      'Invalid imageTag: received "auto-pipe:v1"; expected a Docker tag: letters, digits, _ . - (up to 128, not starting with . or -).' + fix('imageTag', 'v1.0.0'),
+    ],
+    [
+      'malformed certificateArn',
+      { certificateArn: 'arn:aws:acm:us-east-1:123:certificate/x' },
+      'Invalid certificateArn: received "arn:aws:acm:us-east-1:123:certificate/x"; expected an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>.' +
+        fix('certificateArn', 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d'),
+    ],
+    [
+      'certificateArn from another region',
+      { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d' },
+      'Invalid certificateArn: received "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"; ' +
+        "expected a certificate in the stacks' region us-east-1 (an ALB can only use certificates from its own region)." +
+        fix('certificateArn', 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d'),
+    ],
+    [
+      'githubOidcProviderArn of another provider',
+      { githubRepo: 'octo-org/auto-pipe', githubOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com' },
+      'Invalid githubOidcProviderArn: received "arn:aws:iam::123456789012:oidc-provider/gitlab.com"; ' +
+        "expected the ARN of the account's GitHub OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com." +
+        fix('githubOidcProviderArn', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'),
+    ],
+    [
+      'githubOidcProviderArn without githubRepo',
+      { githubOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+      'Invalid githubRepo: received nothing (the key is not set); expected owner/name whenever githubOidcProviderArn is set (the provider is only used by the deploy role).' +
+        fix('githubRepo', 'octo-org/auto-pipe'),
+    ],
+    ['malformed region', { region: 'us-east' }, 'Invalid region: received "us-east"; expected an AWS region code such as us-east-1.' + fix('region', 'us-east-1')],
+    [
+      'a key with the wrong case, which CDK would silently ignore',
+      { desiredcount: '2' },
+      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, certificateArn, desiredCount, maxCount, cpu, memory.' +
+        '\n  Fix: context keys are case-sensitive: npx cdk synth -c desiredCount=2',
+    ],
+    [
+      'an unknown key',
+      { replicas: '2' },
+      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, certificateArn, desiredCount, maxCount, cpu, memory.' +
+        '\n  Fix: remove -c replicas=... (or "replicas" from cdk.json\'s "context"); see the README for what each key does',
+    ],
+  ])('%s', (_case, context, message) => {
+    expect(messageFor(context)).toBe(message);
+  });
+});
+
+describe('valid context', () => {
+  test('feature flags and CLI settings (keys with a colon) are not mistaken for typos', () => {
+    expect(messageFor({ '@aws-cdk/core:explicitStackTags': true, 'aws:cdk:version-reporting': true, env: 'dev' })).toBe('');
+  });
+
+  test('every cpu/memory pair in the Fargate table is accepted, as strings or numbers', () => {
+    for (const [cpu, memories] of Object.entries(FARGATE_MEMORY)) {
+      for (const memory of memories) {
+        expect(messageFor({ cpu, memory: String(memory) })).toBe('');
+        expect(messageFor({ cpu: Number(cpu), memory })).toBe('');
+      }
+    }
+  });
+
+  test('overriding only cpu keeps the profile memory when Fargate allows it, else takes the least it allows', () => {
+    const memoryFor = (context: Record<string, unknown>) =>
+      readAutoPipeConfigs((key) => context[key], Object.keys(context)).map((c) => c.memory);
+    expect(memoryFor({ cpu: '512' })).toEqual([1024, 1024]);
+    expect(memoryFor({ cpu: '2048' })).toEqual([4096, 4096]);
+  });
+
+  test('no env selects both profiles; env narrows to one', () => {
+    expect(readAutoPipeConfigs(() => undefined, []).map((c) => c.profile)).toEqual(['dev', 'prod']);
+    expect(readAutoPipeConfigs((k) => (k === 'env' ? 'prod' : undefined), ['env']).map((c) => c.profile)).toEqual(['prod']);
+  });
+});
+
+test('createAutoPipeApp validates before building: a bad value throws a ConfigError, not a CDK error', () => {
+  expect(() => createAutoPipeApp({ context: testContext({ env: 'dev', cpu: '256', memory: '4096' }) })).toThrow(ConfigError);
+});
+
+test('`cdk synth -c desiredCount=0` prints one clear message, no stack trace, and exits 2', () => {
+  // What the CDK CLI runs (cdk.json "app"), with the context it would pass.
+  const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-entry-'));
+  try {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'aws/app.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ env: 'dev', desiredCount: '0' }) },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`Invalid desiredCount: received "0"; expected an integer from 1 to 10.${fix('desiredCount', '1')}`);
+    expect(run.stdout).toBe('');
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTAINER_PORT, SERVICE_HEALTH_PATH } from '../../aws/config';
+import { REPO_ROOT } from '../../common/dist';
+import { DEFAULT_PORT } from '../../labs/auto-pipe/service/src/server';
+
+// The pipeline, the image and the stacks must agree on names, ports, paths and users.
+const workflow = readFileSync(join(REPO_ROOT, '.github/workflows/auto-pipe.yml'), 'utf8');
+const dockerfile = readFileSync(join(REPO_ROOT, 'labs/auto-pipe/service/Dockerfile'), 'utf8');
+
+describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
+  test('runs the Auto-Pipe tests before building', () => {
+    expect(workflow).toContain('run: npx jest test/aws');
+  });
+
+  test('builds the service image and scans it before pushing', () => {
+    expect(workflow).toContain('docker build --tag "$IMAGE" labs/auto-pipe/service');
+    expect(workflow.indexOf('aquasecurity/trivy-action')).toBeLessThan(workflow.indexOf('docker push'));
+  });
+
+  test('pushes to the profile\'s repository with the OIDC role, never with stored keys', () => {
+    expect(workflow).toContain('/auto-pipe-${AUTO_PIPE_ENV}:${GITHUB_SHA}');
+    expect(workflow).toContain('role-to-assume: ${{ vars.AUTO_PIPE_ROLE_ARN }}');
+    expect(workflow).toContain('id-token: write');
+    expect(workflow).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\.AWS/);
+  });
+
+  test('deploys the service stack with the pushed tag, without prompting', () => {
+    expect(workflow).toMatch(
+      /npx cdk deploy "AutoPipeService-\$\{AUTO_PIPE_ENV\}" --exclusively\s+-c env="\$\{AUTO_PIPE_ENV\}" -c region="\$\{AWS_REGION\}" -c imageTag=\$\{\{ github\.sha \}\}\s+--require-approval never/,
+    );
+  });
+
+  test('no job uses a GitHub environment, which would change the OIDC subject the role trusts', () => {
+    expect(workflow).not.toMatch(/^\s+environment:/m);
+  });
+
+  test('every action is pinned to a major version or an exact release', () => {
+    const uses = [...workflow.matchAll(/uses: (\S+)/g)].map((m) => m[1]);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) expect(action).toMatch(/@(v\d+|\d+\.\d+\.\d+)$/);
+  });
+});
+
+describe('image (labs/auto-pipe/service/Dockerfile)', () => {
+  test('builds in one stage and runs from a clean one', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m);
+    expect(dockerfile).toContain('COPY --from=build /build/dist ./dist');
+  });
+
+  test('runs as uid 1000, the user the task definition sets for registry images', () => {
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+  });
+
+  test('listens and health-checks where the stacks expect', () => {
+    expect(DEFAULT_PORT).toBe(CONTAINER_PORT);
+    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${CONTAINER_PORT}$`, 'm'));
+    expect(dockerfile).toContain(`http://127.0.0.1:${CONTAINER_PORT}${SERVICE_HEALTH_PATH}`);
+  });
+});

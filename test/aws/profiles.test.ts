@@ -1,0 +1,448 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { PLACEHOLDER_IMAGE } from '../../aws/config';
+import { describePolicy, LAB_CONTEXT, synthAutoPipe } from './synth';
+
+// One synth of both profiles, as `npx cdk synth -c githubRepo=octo-org/auto-pipe` makes them.
+const synth = synthAutoPipe(LAB_CONTEXT);
+const STACKS = ['AutoPipeRegistry-dev', 'AutoPipeService-dev', 'AutoPipeRegistry-prod', 'AutoPipeService-prod'];
+
+test.each(STACKS)('%s matches its snapshot', (id) => {
+  expect(synth.json(id)).toMatchSnapshot();
+});
+
+describePolicy(synth, STACKS, [
+  'AutoPipeRegistry-dev/GitHubDeploy/Role AwsSolutions-IAM5[Resource::*]',
+  'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-EC23',
+  'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-ELB2',
+  'AutoPipeRegistry-prod/GitHubDeploy/Role AwsSolutions-IAM5[Resource::*]',
+  'AutoPipeService-prod/Web/AccessLogs AwsSolutions-S1',
+  'AutoPipeService-prod/Web/LoadBalancer AwsSolutions-EC23',
+]);
+
+describe('dev: a cheap lab that tears down completely', () => {
+  const REGISTRY = 'AutoPipeRegistry-dev';
+  const SERVICE = 'AutoPipeService-dev';
+  const registry = synth.template(REGISTRY);
+  const service = synth.template(SERVICE);
+
+  describe('registry', () => {
+    test('ECR scans every push, never overwrites a tag, and encrypts with KMS', () => {
+      registry.hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryName: 'auto-pipe-dev',
+        ImageScanningConfiguration: { ScanOnPush: true },
+        ImageTagMutability: 'IMMUTABLE',
+        EncryptionConfiguration: { EncryptionType: 'KMS' },
+      });
+    });
+
+    test('lifecycle: untagged images expire after 1 day, the last 10 tagged are kept', () => {
+      const [repo] = Object.values(registry.findResources('AWS::ECR::Repository'));
+      const policy = JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText);
+      expect(policy.rules).toEqual([
+        expect.objectContaining({
+          rulePriority: 1,
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 1, countUnit: 'days' },
+          action: { type: 'expire' },
+        }),
+        expect.objectContaining({
+          rulePriority: 2,
+          selection: { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: 10 },
+          action: { type: 'expire' },
+        }),
+      ]);
+    });
+
+    test('dev deletes the repository and its images with the stack', () => {
+      registry.hasResource('AWS::ECR::Repository', {
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+        Properties: Match.objectLike({ EmptyOnDelete: true }),
+      });
+    });
+
+    test('the GitHub OIDC provider is created natively (no custom resource) for the sts audience', () => {
+      registry.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+      registry.hasResourceProperties('AWS::IAM::OIDCProvider', {
+        Url: 'https://token.actions.githubusercontent.com',
+        ClientIdList: ['sts.amazonaws.com'],
+      });
+      registry.resourceCountIs('AWS::Lambda::Function', 0);
+    });
+
+    test('only main of octo-org/auto-pipe, with the sts audience, can assume the deploy role', () => {
+      const roles = registry.findResources('AWS::IAM::Role');
+      expect(Object.keys(roles)).toHaveLength(1);
+      const [role] = Object.values(roles);
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Effect: 'Allow',
+          Principal: { Federated: { Ref: expect.stringMatching(/^GitHubDeployProvider/) } },
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': 'repo:octo-org/auto-pipe:ref:refs/heads/main',
+            },
+          },
+        },
+      ]);
+    });
+
+    test('the deploy role pushes to this repository only and assumes just the two bootstrap roles cdk deploy uses', () => {
+      const [policy] = Object.values(registry.findResources('AWS::IAM::Policy'));
+      const repoArn = { 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] };
+      const bootstrapRole = (name: string) => ({
+        'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, `:role/cdk-hnb659fds-${name}-`, { Ref: 'AWS::AccountId' }, '-us-east-1']],
+      });
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        {
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
+          Effect: 'Allow',
+          Resource: repoArn,
+        },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+        {
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Effect: 'Allow',
+          Resource: [bootstrapRole('deploy-role'), bootstrapRole('file-publishing-role')],
+        },
+      ]);
+    });
+
+    test('outputs the repository URI and the deploy role ARN', () => {
+      registry.hasOutput('RepositoryUri', {});
+      registry.hasOutput('DeployRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GitHubDeployRole'), 'Arn'] } });
+    });
+  });
+
+  describe('service', () => {
+    test('no NAT gateway and no private subnets: tasks run in public subnets with a public IP', () => {
+      service.resourceCountIs('AWS::EC2::NatGateway', 0);
+      service.resourceCountIs('AWS::EC2::EIP', 0);
+      service.resourceCountIs('AWS::EC2::Subnet', 2);
+      service.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true });
+      service.hasResourceProperties('AWS::ECS::Service', {
+        NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+      });
+    });
+
+    test('VPC flow logs go to a log group kept 7 days and deleted with the stack', () => {
+      service.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+      service.hasResource('AWS::Logs::LogGroup', {
+        Properties: Match.objectLike({ RetentionInDays: 7, LogGroupName: Match.absent() }),
+        DeletionPolicy: 'Delete',
+      });
+    });
+
+    test('the cluster has Container Insights', () => {
+      service.hasResourceProperties('AWS::ECS::Cluster', {
+        ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      });
+    });
+
+    test('task: 256 CPU / 512 MiB, placeholder image with its health path, hardened container', () => {
+      service.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        Cpu: '256',
+        Memory: '512',
+        RequiresCompatibilities: ['FARGATE'],
+        ContainerDefinitions: [
+          Match.objectLike({
+            Image: PLACEHOLDER_IMAGE,
+            User: '101',
+            ReadonlyRootFilesystem: true,
+            PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
+            LinuxParameters: Match.objectLike({
+              Capabilities: { Drop: ['ALL'] },
+              InitProcessEnabled: true,
+              Tmpfs: [Match.objectLike({ ContainerPath: '/tmp' })],
+            }),
+            HealthCheck: Match.objectLike({
+              Command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'],
+            }),
+            Environment: Match.absent(),
+          }),
+        ],
+      });
+    });
+
+    test('container logs go via awslogs to /ecs/auto-pipe-dev, kept 7 days, deleted with the stack', () => {
+      service.hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: '/ecs/auto-pipe-dev', RetentionInDays: 7 },
+        DeletionPolicy: 'Delete',
+      });
+      service.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: [
+          Match.objectLike({
+            LogConfiguration: {
+              LogDriver: 'awslogs',
+              Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^WebLogs') }, mode: 'non-blocking' }),
+            },
+          }),
+        ],
+      });
+    });
+
+    test('separate roles: the execution role only writes logs, the task role has no permissions', () => {
+      const def = Object.values(service.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+      expect(def.ExecutionRoleArn).not.toEqual(def.TaskRoleArn);
+      const policies = Object.values(service.findResources('AWS::IAM::Policy'));
+      const attachedTo = (role: string) => policies.filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role));
+      expect(attachedTo(def.TaskRoleArn['Fn::GetAtt'][0])).toEqual([]);
+      const [execution] = attachedTo(def.ExecutionRoleArn['Fn::GetAtt'][0]);
+      expect(execution.Properties.PolicyDocument.Statement).toEqual([
+        { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WebLogs/), 'Arn'] } },
+      ]);
+      service.hasResourceProperties('AWS::IAM::Role', {
+        Description: Match.stringLikeRegexp('no permissions'),
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Condition: { ArnLike: Match.anyValue(), StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
+        },
+      });
+    });
+
+    test('deployments: circuit breaker with rollback, new tasks before old ones stop, one task, no scaling', () => {
+      service.hasResourceProperties('AWS::ECS::Service', {
+        DesiredCount: 1,
+        LaunchType: 'FARGATE',
+        DeploymentConfiguration: {
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+          MinimumHealthyPercent: 100,
+          MaximumPercent: 200,
+        },
+      });
+      service.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    });
+
+    test('the ALB serves HTTP on 80 and health-checks the placeholder on /', () => {
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internet-facing',
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]),
+      });
+      service.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        Port: 8080,
+        TargetType: 'ip',
+        HealthCheckPath: '/',
+        Matcher: { HttpCode: '200' },
+      });
+    });
+
+    test('tasks accept traffic from the load balancer only, and reach out on HTTPS only', () => {
+      service.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+      service.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 8080,
+        ToPort: 8080,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLoadBalancerSecurityGroup'), 'GroupId'] },
+      });
+      service.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: Match.stringLikeRegexp('^Auto-Pipe tasks'),
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp', Description: Match.anyValue() }],
+      });
+    });
+
+    test('nothing is retained: every resource with a deletion policy deletes', () => {
+      for (const id of [REGISTRY, SERVICE]) {
+        const policies = Object.values(synth.json(id).Resources).flatMap((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]);
+        expect(policies.filter((p) => p !== undefined && p !== 'Delete')).toEqual([]);
+      }
+    });
+
+    test('outputs the service URL, dashboard URL and alarm topic ARN', () => {
+      service.hasOutput('ServiceUrl', {
+        Value: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebLoadBalancer'), 'DNSName'] }]] },
+      });
+      service.hasOutput('DashboardUrl', {
+        Value: 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=auto-pipe-dev',
+      });
+      service.hasOutput('AlarmTopicArn', { Value: { Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') } });
+    });
+  });
+
+  describe('monitoring', () => {
+    const topic = { Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') };
+
+    test.each([
+      ['CPUUtilization', 'AWS/ECS', 80],
+      ['MemoryUtilization', 'AWS/ECS', 80],
+      ['HTTPCode_ELB_5XX_Count', 'AWS/ApplicationELB', 5],
+      ['HTTPCode_Target_5XX_Count', 'AWS/ApplicationELB', 5],
+      ['UnHealthyHostCount', 'AWS/ApplicationELB', 1],
+      ['TargetResponseTime', 'AWS/ApplicationELB', 1],
+    ])('alarm on %s notifies the topic when it fires and when it clears', (metric, namespace, threshold) => {
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: namespace,
+        Threshold: threshold,
+        AlarmActions: [topic],
+        OKActions: [topic],
+      });
+    });
+
+    test('the latency alarm watches p99 above 1 second', () => {
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'TargetResponseTime',
+        ExtendedStatistic: 'p99',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
+    test('running tasks below desired: Container Insights desired - running, missing data breaches', () => {
+      service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'desired - running' }),
+          Match.objectLike({ Id: 'desired', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'DesiredTaskCount', Namespace: 'ECS/ContainerInsights' }) }) }),
+          Match.objectLike({ Id: 'running', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'RunningTaskCount', Namespace: 'ECS/ContainerInsights' }) }) }),
+        ]),
+        Threshold: 0,
+        TreatMissingData: 'breaching',
+        AlarmActions: [topic],
+        OKActions: [topic],
+      });
+    });
+
+    test('seven alarms, every one with alarm and OK actions', () => {
+      const alarms = Object.values(service.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(7);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toHaveLength(1);
+        expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
+      }
+    });
+
+    test('the SNS topic refuses publishers that do not use TLS, and no one is subscribed by default', () => {
+      service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        },
+      });
+      service.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    test('the dashboard shows requests, errors, latency percentiles, CPU, memory and tasks', () => {
+      const [dashboard] = Object.values(service.findResources('AWS::CloudWatch::Dashboard'));
+      expect(dashboard.Properties.DashboardName).toBe('auto-pipe-dev');
+      const body = JSON.stringify(dashboard.Properties.DashboardBody);
+      for (const title of ['Requests per minute', 'Errors per 5 minutes', 'Latency (p50, p90, p99)', 'CPU utilization', 'Memory utilization', 'Tasks', 'Alarms']) {
+        expect(body).toContain(`\\"title\\":\\"${title}\\"`);
+      }
+      for (const stat of ['p50', 'p90', 'p99']) expect(body).toContain(`\\"stat\\":\\"${stat}\\"`);
+    });
+  });
+
+  test('termination protection is off so the lab tears down with one command', () => {
+    expect(synth.stack(REGISTRY).terminationProtection).toBe(false);
+    expect(synth.stack(SERVICE).terminationProtection).toBe(false);
+  });
+});
+
+describe('prod: retains data, highly available', () => {
+  const REGISTRY = 'AutoPipeRegistry-prod';
+  const SERVICE = 'AutoPipeService-prod';
+  const registry = synth.template(REGISTRY);
+  const service = synth.template(SERVICE);
+
+  describe('data', () => {
+    test('the ECR repository and its images survive the stack', () => {
+      registry.hasResource('AWS::ECR::Repository', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({ RepositoryName: 'auto-pipe-prod', EmptyOnDelete: false }),
+      });
+    });
+
+    test('the last 30 tagged images are kept', () => {
+      const [repo] = Object.values(registry.findResources('AWS::ECR::Repository'));
+      const rules = JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
+      expect(rules.map((r: { selection: unknown }) => r.selection)).toEqual([
+        { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 1, countUnit: 'days' },
+        { tagStatus: 'tagged', tagPatternList: ['*'], countType: 'imageCountMoreThan', countNumber: 30 },
+      ]);
+    });
+
+    test('container logs and flow logs are kept 90 days and survive the stack', () => {
+      service.hasResource('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: '/ecs/auto-pipe-prod', RetentionInDays: 90 },
+        DeletionPolicy: 'Retain',
+      });
+      const logGroups = Object.values(service.findResources('AWS::Logs::LogGroup'));
+      expect(logGroups).toHaveLength(2);
+      for (const group of logGroups) {
+        expect(group).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90 } });
+      }
+    });
+
+    test('ALB access logs go to an encrypted, private, TLS-only bucket that survives the stack', () => {
+      service.hasResource('AWS::S3::Bucket', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        }),
+      });
+      service.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.prefix', Value: 'alb' },
+        ]),
+      });
+    });
+
+    test('the stacks refuse deletion until termination protection is turned off', () => {
+      expect(synth.stack(REGISTRY).terminationProtection).toBe(true);
+      expect(synth.stack(SERVICE).terminationProtection).toBe(true);
+    });
+  });
+
+  describe('availability', () => {
+    test('tasks run in private subnets behind one NAT gateway per AZ, without public IPs', () => {
+      service.resourceCountIs('AWS::EC2::NatGateway', 2);
+      service.resourceCountIs('AWS::EC2::Subnet', 4);
+      service.hasResourceProperties('AWS::ECS::Service', {
+        NetworkConfiguration: {
+          AwsvpcConfiguration: Match.objectLike({
+            AssignPublicIp: 'DISABLED',
+            Subnets: [{ Ref: Match.stringLikeRegexp('^NetworkVpcprivateSubnet1') }, { Ref: Match.stringLikeRegexp('^NetworkVpcprivateSubnet2') }],
+          }),
+        },
+      });
+    });
+
+    test('task: 512 CPU / 1024 MiB, two tasks, circuit breaker with rollback', () => {
+      service.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+      service.hasResourceProperties('AWS::ECS::Service', {
+        DesiredCount: 2,
+        DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+      });
+    });
+
+    test('scales between 2 and 6 tasks on CPU and on requests per target', () => {
+      service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: 2,
+        MaxCapacity: 6,
+        ScalableDimension: 'ecs:service:DesiredCount',
+      });
+      service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          TargetValue: 60,
+        }),
+      });
+      service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+          TargetValue: 1000,
+        }),
+      });
+    });
+
+    test('the same seven alarms and the dashboard watch prod', () => {
+      service.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+      service.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'auto-pipe-prod' });
+    });
+  });
+});
