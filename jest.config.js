@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Jest defaults to one worker fewer than the cores; on the 2-core machines the kit targets that is one.
+  maxWorkers: 2,
   // Pulumi keeps state on globals between modules; Jest 30's cleanup would warn (JEST-01) on every file.
   testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
