@@ -5,9 +5,9 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ConfigError, ConfigReader } from '../common/config';
+import { PROFILES, type Profile } from '../common/profiles';
 
-export const PROFILES = ['dev', 'prod'] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILES, type Profile };
 
 /**
  * Public image served until the pipeline pushes the first real one, so the very first

@@ -6,15 +6,15 @@
  * resource is declared, and turns the `profile` into the settings each component needs.
  */
 import { ConfigError, ConfigReader } from '../common/config';
+import { PROFILES, type Profile } from '../common/profiles';
+
+export { PROFILES, type Profile };
 
 /** The Pulumi project name (Pulumi.yaml `name`), which is also the namespace of the project's config keys. */
 export const PROJECT_NAME = 'iac-lab-kit';
 
 export const LABS = ['gke', 'cloudsql', 'platform'] as const;
 export type Lab = (typeof LABS)[number];
-
-export const PROFILES = ['dev', 'prod'] as const;
-export type Profile = (typeof PROFILES)[number];
 
 /** Postgres majors Cloud SQL supports today that are not close to end of support. */
 export const DATABASE_VERSIONS = ['POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'] as const;

@@ -7,10 +7,10 @@
  * pass `overrides` in-process. Everything is validated before a single construct is built.
  */
 import { ConfigError, ConfigReader } from '../common/config';
+import { PROFILES, type Profile } from '../common/profiles';
 import { cpuMillis, formatCpu, formatMemory, mebibytes } from './quantity';
 
-export const PROFILES = ['dev', 'prod'] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILES, type Profile };
 
 /** CPU in millicores and memory in MiB, as requested from and limited by the scheduler. */
 export interface ResourceSettings {
