@@ -1,0 +1,3 @@
+import type { Exercise } from '../exercises';
+
+export const exercises: readonly Exercise[] = [];
