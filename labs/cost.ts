@@ -159,6 +159,11 @@ class PricingContext {
   }
 }
 
+/** The names labs/prices.json may give a type: a pricing model, or "free". */
+export function pricingModels(): string[] {
+  return Object.keys(MODELS);
+}
+
 const MODELS: Record<string, Model> = {
   free: () => [],
 

@@ -28,13 +28,15 @@ export async function generatedDocs(root = REPO_ROOT): Promise<GeneratedDoc[]> {
     const estimate = estimateCost(lab, output);
     docs.push(doc(root, guidePath(lab.id), { diagram: diagramBlock(toMermaid(output.resources)), cost: costBlock(estimate) }));
     rows.push(
-      `| [${lab.title}](${guidePath(lab.id)}) | \`${lab.id}\` | ${lab.tool} | ${lab.cloud} | ${lab.level} | ${lab.minutes} min | ${estimate.totalPerHour === 0 ? 'free' : money(estimate.totalPerHour)} |`,
+      `| [${lab.title}](${guidePath(lab.id)}) | \`${lab.id}\` | ${lab.tool} | ${lab.cloud} | ${lab.level} | ${lab.minutes} min | ${priced(estimate.totalPerHour)} | ${priced(estimate.totalPerMonth)} |`,
     );
   }
-  const labsTable = ['| lab | id | tool | cloud | level | time | dev cost/hour |', '|---|---|---|---|---|---:|---:|', ...rows, ''].join('\n');
+  const labsTable = ['| lab | id | tool | cloud | level | time | dev cost/hour | dev cost/month |', '|---|---|---|---|---|---:|---:|---:|', ...rows, ''].join('\n');
   docs.push(doc(root, 'README.md', { labs: labsTable }));
   return docs;
 }
+
+const priced = (amount: number) => (amount === 0 ? 'free' : money(amount));
 
 function doc(root: string, path: string, blocks: Record<string, string>): GeneratedDoc {
   const text = readFileSync(join(root, path), 'utf8');

@@ -173,10 +173,10 @@ function show(lab: Lab, io: Io): number {
 async function synth(labs: readonly Lab[], profiles: readonly Profile[], io: Io): Promise<number> {
   const written: WrittenFile[] = [];
   for (const lab of labs) {
-    for (const profile of profiles) {
+    for (const profile of lab.source.kind === 'kit' ? profiles.slice(0, 1) : profiles) {
       const output = await synthesizeLab(lab, profile, { write: true });
       written.push(...output.files);
-      io.out(`${lab.id} (${profile}): ${output.resources.length} resources\n`);
+      io.out(`${lab.id}${lab.source.kind === 'kit' ? '' : ` (${profile})`}: ${output.resources.length} resources\n`);
     }
   }
   io.out(`\nWritten:\n${formatWritten(written)}\n`);

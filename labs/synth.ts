@@ -34,7 +34,18 @@ export interface LabOutput {
   readonly files: readonly WrittenFile[];
 }
 
-export async function synthesizeLab(lab: Lab, profile: Profile, options: SynthOptions = {}): Promise<LabOutput> {
+/** Outputs already synthesized in this process: the code cannot change while it runs, so neither can they. */
+const synthesized = new Map<string, Promise<LabOutput>>();
+
+export function synthesizeLab(lab: Lab, profile: Profile, options: SynthOptions = {}): Promise<LabOutput> {
+  if (options.write) return synthesize(lab, profile, options);
+  const overrides = Object.entries(options.overrides ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const key = JSON.stringify([lab.id, profile, overrides, options.validate ?? true]);
+  if (!synthesized.has(key)) synthesized.set(key, synthesize(lab, profile, options));
+  return synthesized.get(key)!;
+}
+
+async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Promise<LabOutput> {
   const overrides = options.overrides ?? {};
   const write = options.write ?? false;
   const outDir = `${lab.id}/${profile}`;
@@ -69,7 +80,8 @@ export async function synthesizeLab(lab: Lab, profile: Profile, options: SynthOp
     }
     case 'kit': {
       const inventory = testInventory();
-      const files = write ? [writeDist(`${outDir}/test-inventory.json`, `${JSON.stringify(inventory.files, null, 2)}\n`)] : [];
+      // The test suite has no profiles: one inventory, whichever profile was asked for.
+      const files = write ? [writeDist(`${lab.id}/test-inventory.json`, `${JSON.stringify(inventory.files, null, 2)}\n`)] : [];
       return { lab: lab.id, profile, resources: inventory.resources, files };
     }
   }
