@@ -193,7 +193,8 @@ async function check(labs: readonly Lab[], json: boolean, io: Io): Promise<numbe
 
 async function exercise(lab: Lab, numberText: string, json: boolean, io: Io): Promise<number> {
   const numbers = exercisesOf(lab.id).map((e) => String(e.number));
-  const number = Number(reader.oneOf('exercise', numberText, numbers));
+  const exerciseReader = new ConfigReader((key, example) => `npm run lab -- check ${lab.id} --${key} ${example}`);
+  const number = Number(exerciseReader.oneOf('exercise', numberText, numbers));
   const report = await checkExercise(lab, number);
   if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else {
