@@ -6,7 +6,6 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runJest } from '../check';
 import type { Exercise, ExerciseInput } from '../exercises';
 import { applyPatch, copyOfKit } from '../kit-copy';
 import type { Technique } from '../test-inventory';
@@ -94,6 +93,8 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     } catch {
       return [`the deliberate bug of ${patch} no longer applies to your ${patchedFiles(input.root, patch).join(', ')}: this check needs the kit's code there as it was (git diff shows your changes)`];
     }
+    // Imported here, not at the top: check.ts imports every lab's exercises, these included.
+    const { runJest } = await import('../check');
     // The two runs are independent: run them side by side.
     const runs = await Promise.all([input.root, mutant].map((dir) => runJest([file], dir))).catch((err: Error) => err);
     if (runs instanceof Error) return [`${runs.message}: run npx jest ${file} to see why`];
