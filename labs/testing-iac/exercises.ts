@@ -1,3 +1,117 @@
-import type { Exercise } from '../exercises';
+/**
+ * The testing-iac exercises: each asks for a test, and a test is only worth something if it
+ * can fail. A check runs the learner's test file with Jest twice, at the same time: on the kit
+ * as it is (it must pass) and on a copy of the kit with a deliberate bug applied, the mutant
+ * in mutants/exercise-<N>.patch (it must fail).
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Exercise, ExerciseInput } from '../exercises';
+import { applyPatch, copyOfKit } from '../kit-copy';
+import type { Technique } from '../test-inventory';
 
-export const exercises: readonly Exercise[] = [];
+interface TestExercise {
+  readonly number: number;
+  readonly title: string;
+  /** The test file the learner writes, relative to the repository. */
+  readonly file: string;
+  /** What the file must contain, for the message when it is missing. */
+  readonly ask: string;
+  /** The kit folder the test must import (itself or through a helper under test/). */
+  readonly subject: 'aws' | 'gcp' | 'k8s';
+  /** The technique the test inventory must see in it, and what the file lacks when it does not. */
+  readonly technique: Technique;
+  readonly withoutTechnique: string;
+  /** The mutant's bug, as a clause: "the prod service's log group is deleted with its stack". */
+  readonly bug: string;
+  /** What to assert so that the bug fails the test. */
+  readonly toCatch: string;
+}
+
+const TEST_EXERCISES: readonly TestExercise[] = [
+  {
+    number: 1,
+    title: 'Assert that prod keeps its service logs',
+    file: 'test/exercises/prod-logs.test.ts',
+    ask: 'synthesize the prod stacks once and assert on the /ecs/auto-pipe-prod log group of AutoPipeService-prod',
+    subject: 'aws',
+    technique: 'assertion',
+    withoutTechnique: "makes no assertion yet: read the template with synth.template('AutoPipeService-prod') and assert on it",
+    bug: "the prod service's log group is deleted with its stack",
+    toCatch: "assert the /ecs/auto-pipe-prod log group's DeletionPolicy is Retain",
+  },
+  {
+    number: 2,
+    title: 'Plan Cloud SQL with another Postgres version',
+    file: 'test/exercises/postgres-version.test.ts',
+    ask: "plan the cloudsql lab with planLab('cloudsql', 'dev', { databaseVersion: 'POSTGRES_16' }) and assert on the planned instance",
+    subject: 'gcp',
+    technique: 'mocks',
+    withoutTechnique: "does not plan a lab with the Pulumi mocks yet: call planLab from gcp/offline/plan.ts with { databaseVersion: 'POSTGRES_16' } as overrides",
+    bug: 'the Cloud SQL instance ignores the configured databaseVersion and always runs POSTGRES_17',
+    toCatch: "assert the gcp:sql/databaseInstance:DatabaseInstance's databaseVersion input is POSTGRES_16",
+  },
+  {
+    number: 3,
+    title: 'Prove the privilege-escalation policy can fail',
+    file: 'test/exercises/privilege-escalation.test.ts',
+    ask: 'synthesize the web-app chart, set allowPrivilegeEscalation true on its container, and assert that checkManifests reports pss-privilege-escalation',
+    subject: 'k8s',
+    technique: 'policy',
+    withoutTechnique: 'runs no policy yet: run the gate, checkManifests from k8s/checks, on the manifests you changed',
+    bug: 'the pss-privilege-escalation check never fails',
+    toCatch: 'assert that checkManifests returns a failing pss-privilege-escalation result for the container you changed',
+  },
+];
+
+export const exercises: readonly Exercise[] = TEST_EXERCISES.map((exercise) => ({
+  number: exercise.number,
+  title: exercise.title,
+  check: (input) => checkTest(exercise, input),
+}));
+
+/** The deliberate bug the learner's test must catch. */
+function mutantPatch(number: number): string {
+  return `labs/testing-iac/mutants/exercise-${number}.patch`;
+}
+
+async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<string[]> {
+  const { file, subject, technique } = exercise;
+  // The lab's synthesized output is the test inventory: is the file there, and what does it use?
+  const entry = input.dev?.resources.find((r) => r.type === 'kit/TestFile' && r.id === file);
+  if (entry === undefined) return [`create ${file}: ${exercise.ask}`];
+  const problems: string[] = [];
+  if (!entry.uses.includes(`module/${subject}`)) problems.push(`${file} imports nothing from ${subject}/ yet (itself or through a helper under test/${subject}/)`);
+  if (!(entry.props.techniques as readonly Technique[]).includes(technique)) problems.push(`${file} ${exercise.withoutTechnique}`);
+  if (problems.length > 0) return problems;
+
+  const patch = mutantPatch(exercise.number);
+  const mutant = copyOfKit(input.root);
+  try {
+    try {
+      applyPatch(mutant, join(input.root, patch));
+    } catch {
+      return [`the deliberate bug of ${patch} no longer applies to your ${patchedFiles(input.root, patch).join(', ')}: this check needs the kit's code there as it was (git diff shows your changes)`];
+    }
+    // Imported here, not at the top: check.ts imports every lab's exercises, these included.
+    const { runJest } = await import('../check');
+    // The two runs are independent: run them side by side.
+    const runs = await Promise.all([input.root, mutant].map((dir) => runJest([file], dir))).catch((err: Error) => err);
+    if (runs instanceof Error) return [`${runs.message}: run npx jest ${file} to see why`];
+    const [onKit, onMutant] = runs.map((files) => files.find((r) => r.file === file));
+    if (onKit === undefined || onMutant === undefined) return [`Jest ran no test in ${file}: is it named *.test.ts and does it hold a test(...)?`];
+    if (!onKit.pass) {
+      const why = onKit.failures.length > 0 ? onKit.failures.map((f) => f.replace(/^\s*●\s*/, '')).join('; ') : 'no test passed';
+      return [`${file} fails on the kit as it is (${why}): a test must pass on correct code; run npx jest ${file} to see why`];
+    }
+    if (onMutant.pass) return [`${file} still passes when ${exercise.bug} (the deliberate bug in ${patch}), so it would not catch it: ${exercise.toCatch}`];
+    return [];
+  } finally {
+    rmSync(mutant, { recursive: true, force: true });
+  }
+}
+
+/** The files a patch changes, from its `+++ b/<path>` lines. */
+function patchedFiles(root: string, patch: string): string[] {
+  return [...readFileSync(join(root, patch), 'utf8').matchAll(/^\+\+\+ b\/(.+)$/gm)].map((m) => m[1]);
+}

@@ -3,33 +3,15 @@
  * repository as it is), and passes once its reference solution is applied, the way a learner
  * would run it: `npm run lab -- check <lab> --exercise <N>` in a copy of the kit with the patch.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
 import { findLab, type LabId } from '../../labs/catalogue';
 import { checkExercise } from '../../labs/check';
 import { exercisesOf, solutionPatch } from '../../labs/exercises';
 import { readGuide } from '../../labs/guide';
-
-/** A copy of the kit's files (tracked and new, not ignored) that shares node_modules. */
-export function copyOfKit(): string {
-  const copy = mkdtempSync(join(tmpdir(), 'iac-lab-kit-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
-    .split('\0')
-    .filter(Boolean);
-  for (const file of files) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    try {
-      cpSync(join(REPO_ROOT, file), join(copy, file));
-    } catch {
-      // A tracked file deleted in the working tree: the copy follows the working tree.
-    }
-  }
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
-  return copy;
-}
+import { applyPatch, copyOfKit } from '../../labs/kit-copy';
 
 export function describeExercises(labId: LabId): void {
   const lab = findLab(labId)!;
@@ -52,7 +34,7 @@ export function describeExercises(labId: LabId): void {
     test.each(exercises.map((e) => [e.number, e.title] as const))('exercise %i (%s) passes with its solution applied', (number) => {
       const copy = copyOfKit();
       try {
-        execFileSync('git', ['apply', '--whitespace=nowarn', join(REPO_ROOT, solutionPatch(labId, number))], { cwd: copy });
+        applyPatch(copy, join(REPO_ROOT, solutionPatch(labId, number)));
         const run = spawnSync(process.execPath, ['--import', 'tsx', 'labs/cli.ts', 'check', labId, '--exercise', String(number), '--json'], {
           cwd: copy,
           encoding: 'utf8',
