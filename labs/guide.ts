@@ -52,7 +52,7 @@ export function guideCommands(guide: Guide, section: 'Steps' | 'Teardown'): stri
   const body = guide.sections.get(section) ?? '';
   const commands: string[] = [];
   for (const [, language, block] of body.matchAll(/```(console|sh|shell|bash)\n([\s\S]*?)```/g)) {
-    const lines = block.replace(/\\\n\s*/g, ' ').split('\n').map((line) => line.trim());
+    const lines = block.replace(/\s*\\\n\s*/g, ' ').split('\n').map((line) => line.trim());
     for (const line of lines) {
       if (language === 'console') {
         if (line.startsWith('$ ')) commands.push(line.slice(2).trim());
