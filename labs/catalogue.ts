@@ -36,7 +36,7 @@ export interface Lab {
 }
 
 // Tests of a wing's shared parts (configuration, policies, entry points) belong to each of its labs.
-const GCP_SHARED_TESTS = ['test/gcp/config', 'test/gcp/policies', 'test/gcp/plan-cli', 'test/gcp/guides'];
+const GCP_SHARED_TESTS = ['test/gcp/config', 'test/gcp/policies', 'test/gcp/plan-cli'];
 const K8S_SHARED_TESTS = ['test/k8s/config', 'test/k8s/policies', 'test/k8s/schema', 'test/k8s/hardened-workload', 'test/k8s/entry-points', 'test/k8s/docs'];
 
 export const LABS: readonly Lab[] = [

@@ -1,4 +1,4 @@
-/** The README section and the two lab guides stay in step with the code they document. */
+/** The README section and the two lab guides stay in step with the code they document (their format: test/labs/guide.test.ts). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
@@ -21,13 +21,6 @@ test('the README lists every setting, directly or through its workload row', () 
   }
 });
 
-test.each(['labs/k8s-web-app/README.md', 'labs/order-processing/README.md'])('%s follows the lab guide format', (path) => {
-  const guide = read(path);
-  expect(guide).toMatch(/^# .+\n\n\S/);
-  const sections = [...guide.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-  expect(sections).toEqual(['Objectives', 'Architecture', 'Cost', 'Prerequisites', 'Steps', 'Verify', 'Teardown', 'Exercises']);
-  expect(guide).toMatch(/## Architecture\n[\s\S]*<!-- diagram:begin -->\n<!-- diagram:end -->[\s\S]*## Cost/);
-  expect(guide).toMatch(/## Cost\n[\s\S]*<!-- cost:begin -->\n\|[\s\S]*\|\n<!-- cost:end -->[\s\S]*## Prerequisites/);
-  expect([...guide.matchAll(/^### Exercise (\d+): \S.*$/gm)].map((m) => Number(m[1]))).toEqual([1, 2, 3]);
-  expect(guide).toContain('kubectl apply -f dist/k8s/dev/');
+test.each(['labs/k8s-web-app/README.md', 'labs/order-processing/README.md'])('%s applies what npm run k8s:synth writes', (path) => {
+  expect(read(path)).toContain('kubectl apply -f dist/k8s/dev/');
 });

@@ -40,7 +40,7 @@ export function describeExercises(labId: LabId): void {
         });
         expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
         results = JSON.parse(run.stdout);
-      });
+      }, 180_000);
 
       test.each(exercises.map((e) => [e.number, e.title] as const))('exercise %i (%s) passes', (number) => {
         const result = results.find((r) => r.exercise === number)!;

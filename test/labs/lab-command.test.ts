@@ -1,0 +1,133 @@
+/**
+ * The `lab` command, run as a learner runs it (in-process through runLab, and once through the
+ * package bin), over every lab of the catalogue.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST_DIR, REPO_ROOT } from '../../common/dist';
+import { LAB_IDS, LABS } from '../../labs/catalogue';
+import { estimateCost } from '../../labs/cost';
+import { generatedDocs } from '../../labs/docs';
+import { exercisesOf } from '../../labs/exercises';
+import { readGuide } from '../../labs/guide';
+import { runLab, USAGE } from '../../labs/lab-command';
+import { synthesizeLab } from '../../labs/synth';
+
+async function lab(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runLab(argv, { out: (t) => (out += t), err: (t) => (err += t), tty: false });
+  return { code, out, err };
+}
+
+describe('list', () => {
+  test('shows every lab with its tool, cloud, level and dev cost per hour', async () => {
+    const { code, out } = await lab('list');
+    expect(code).toBe(0);
+    const rows = out.split('\n').slice(2, 2 + LABS.length);
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual([...LAB_IDS]);
+    expect(out).toMatch(/^auto-pipe\s+AWS CDK\s+AWS\s+intermediate\s+120 min\s+\$0\.\d{4}$/m);
+    expect(out).toMatch(/^k8s-web-app\s+cdk8s\s+Kubernetes\s+beginner\s+60 min\s+free$/m);
+  });
+
+  test('--json gives the same figures as the cost model', async () => {
+    const rows = JSON.parse((await lab('list', '--json')).out);
+    expect(rows.map((r: { id: string }) => r.id)).toEqual([...LAB_IDS]);
+    const gke = LABS.find((l) => l.id === 'gke')!;
+    expect(rows[1]).toMatchObject({ id: 'gke', tool: 'Pulumi', cloud: 'GCP', devCostPerHour: estimateCost(gke, await synthesizeLab(gke, 'dev', { validate: false })).totalPerHour });
+  });
+});
+
+test('show gives the guide summary, its commands, the exercises and where the code lives', async () => {
+  const { code, out } = await lab('show', 'gke');
+  expect(code).toBe(0);
+  expect(out).toContain(readGuide('gke').title);
+  expect(out).toContain('$ pulumi preview');
+  expect(out).toMatch(/Teardown:\n(\s+\$ .+\n)+/);
+  for (const e of exercisesOf('gke')) expect(out).toContain(`${e.number}. ${e.title}`);
+  expect(out).toContain('Code:   gcp/, Pulumi.yaml');
+});
+
+test('synth writes each lab into dist/<lab>/<profile>/ and lists what it wrote', async () => {
+  const { code, out } = await lab('synth', 'cloudsql', '--profile', 'prod');
+  expect(code).toBe(0);
+  expect(out).toMatch(/^cloudsql \(prod\): \d+ resources$/m);
+  expect(out).toContain('dist/cloudsql/prod/plan.json');
+  expect(JSON.parse(readFileSync(join(DIST_DIR, 'cloudsql/prod/plan.json'), 'utf8'))).toMatchObject({ lab: 'cloudsql', profile: 'prod' });
+  const k8s = await lab('synth', 'k8s-web-app');
+  expect(k8s.out).toContain('dist/k8s-web-app/dev/web-app.k8s.yaml');
+  expect(k8s.out).toContain('dist/k8s-web-app/prod/web-app.k8s.yaml');
+});
+
+describe('cost', () => {
+  test('itemizes the charges, totals them, and prices a session of N hours', async () => {
+    const { code, out } = await lab('cost', 'gke', '--hours', '3');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^gke \(dev\), us-central1, USD list prices of \d{4}-\d{2}-\d{2}$/m);
+    expect(out).toMatch(/^1 node, e2-medium Spot\s+1 VM at \$0\.01005 per VM-hour/m);
+    expect(out).toMatch(/^total: \$0\.\d+ an hour, \$\d+\.\d\d a month \(730 hours\)$/m);
+    expect(out).toMatch(/^for 3 hours: \$0\.\d+$/m);
+    expect(out).toMatch(/^no charge: \d+ resources \(/m);
+  });
+
+  test('--json has the documented shape', async () => {
+    const json = JSON.parse((await lab('cost', 'auto-pipe', '--profile', 'prod', '--json')).out);
+    expect(Object.keys(json)).toEqual(['lab', 'profile', 'region', 'currency', 'priceDate', 'resources', 'totalPerHour', 'totalPerMonth']);
+    expect(json).toMatchObject({ lab: 'auto-pipe', profile: 'prod', region: 'us-east-1', currency: 'USD' });
+    expect(json.resources.find((r: { type: string }) => r.type === 'AWS::EC2::NatGateway')).toMatchObject({ basis: 'hourly', perHour: 0.045 });
+  });
+});
+
+test('diagram writes the Mermaid text and an SVG rendered offline', async () => {
+  const { code, out } = await lab('diagram', 'order-processing');
+  expect(code).toBe(0);
+  expect(out).toMatch(/^flowchart LR$/m);
+  const mmd = readFileSync(join(DIST_DIR, 'diagrams/order-processing.mmd'), 'utf8');
+  const svg = readFileSync(join(DIST_DIR, 'diagrams/order-processing.svg'), 'utf8');
+  expect(out).toContain(mmd);
+  expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  expect(svg).toContain('StatefulSet rabbitmq');
+  expect(svg).not.toMatch(/@import|https?:\/\/fonts/);
+});
+
+test('the guides and the README hold the diagrams, costs and labs table the code gives today', async () => {
+  const stale = (await generatedDocs())
+    .flatMap(({ path, blocks, current }) => Object.entries(blocks).map(([name, content]) => ({ path, name, fresh: current[name] === content })))
+    .filter((b) => !b.fresh)
+    .map((b) => `${b.path} (${b.name})`);
+  expect(stale).toEqual([]); // fix: npm run lab -- docs
+});
+
+test('check --exercise reports what is left to do, and exits 1 on the starter code', async () => {
+  const { code, out } = await lab('check', 'k8s-web-app', '--exercise', '1');
+  expect(code).toBe(1);
+  expect(out).toMatch(/^k8s-web-app, exercise 1: .+\nFAIL:\n( {2}- .+\n)+$/);
+});
+
+describe('usage errors exit 2 with the valid choices and the fix', () => {
+  test.each([
+    [['deploy'], 'Invalid command: received "deploy"; expected one of list, show, synth, check, cost, diagram, docs.'],
+    [['show', 'eks'], `Invalid lab: received "eks"; expected one of ${LAB_IDS.join(', ')}.`],
+    [['show'], 'Invalid lab: received nothing (the key is not set)'],
+    [['cost', 'gke', '--profile', 'staging'], 'Invalid profile: received "staging"; expected one of dev, prod.'],
+    [['cost', 'gke', '--hours', '0'], 'Invalid hours: received "0"; expected an integer from 1 to 8760.'],
+    [['cost', 'gke', '--region', 'eu'], 'Invalid option: received "--region"'],
+    [['check', 'gke', '--exercise', '9'], 'Invalid exercise: received "9"; expected one of 1, 2, 3.\n  Fix: npm run lab -- check gke --exercise 1'],
+  ])('%j', async (argv, message) => {
+    const { code, out, err } = await lab(...argv);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain(message);
+    expect(err).toContain('Fix: npm run lab -- ');
+    expect(err).toContain(USAGE);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});
+
+test('npx iac-lab runs the same command through the package bin', () => {
+  const run = spawnSync(join(REPO_ROOT, 'bin/iac-lab.js'), ['show', 'nope'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('Invalid lab: received "nope"');
+  expect(existsSync(join(REPO_ROOT, 'bin/iac-lab.js'))).toBe(true);
+});
