@@ -187,7 +187,7 @@ export interface ExerciseReport {
 export async function checkExercise(lab: Lab, number: number, root = REPO_ROOT): Promise<ExerciseReport> {
   const exercise = exercisesOf(lab.id).find((e) => e.number === number)!;
   const profiles: readonly Profile[] = exercise.profiles ?? ['dev'];
-  const outputs = Object.fromEntries(await Promise.all(profiles.map(async (p) => [p, await synthesizeLab(lab, p)] as const)));
+  const outputs = Object.fromEntries(await Promise.all(profiles.map(async (p) => [p, await synthesizeLab(lab, p, { validate: false })] as const)));
   const problems = await exercise.check({ ...outputs, root });
   return { lab: lab.id, exercise: number, title: exercise.title, pass: problems.length === 0, problems };
 }
