@@ -26,7 +26,10 @@ export interface TestFileSummary {
 }
 
 export function testInventory(root = REPO_ROOT): { files: TestFileSummary[]; resources: LabResource[] } {
-  const files = listTestFiles(join(root, 'test')).map((file) => summarize(root, file));
+  // test/exercises/ is the learner's (the testing-iac exercises): the kit's suite is everything else.
+  const files = listTestFiles(join(root, 'test'))
+    .filter((file) => !relative(root, file).startsWith('test/exercises/'))
+    .map((file) => summarizeTestFile(root, file));
   const subjects = [...new Set(files.flatMap((f) => f.subjects))].sort();
   const resources: LabResource[] = [
     ...subjects.map((subject) => ({ id: `module/${subject}`, type: 'kit/Module', name: subject, group: 'kit', props: {}, uses: [] })),
@@ -62,7 +65,8 @@ function listTestFiles(dir: string): string[] {
     .sort();
 }
 
-function summarize(root: string, file: string): TestFileSummary {
+/** What one test file (absolute path) imports from the kit and which techniques it uses. */
+export function summarizeTestFile(root: string, file: string): TestFileSummary {
   const helpers = new Set<string>();
   const subjects = importedFolders(root, file, helpers);
   // A technique counts when the file or a test helper it imports uses it.

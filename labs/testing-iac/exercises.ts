@@ -4,11 +4,11 @@
  * as it is (it must pass) and on a copy of the kit with a deliberate bug applied, the mutant
  * in mutants/exercise-<N>.patch (it must fail).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exercise, ExerciseInput } from '../exercises';
 import { applyPatch, copyOfKit } from '../kit-copy';
-import type { Technique } from '../test-inventory';
+import { summarizeTestFile, type Technique } from '../test-inventory';
 
 interface TestExercise {
   readonly number: number;
@@ -77,12 +77,12 @@ function mutantPatch(number: number): string {
 
 async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<string[]> {
   const { file, subject, technique } = exercise;
-  // The lab's synthesized output is the test inventory: is the file there, and what does it use?
-  const entry = input.dev?.resources.find((r) => r.type === 'kit/TestFile' && r.id === file);
-  if (entry === undefined) return [`create ${file}: ${exercise.ask}`];
+  // The learner's file is not part of the kit's suite (the lab's inventory leaves test/exercises/ out): read it directly.
+  if (!existsSync(join(input.root, file))) return [`create ${file}: ${exercise.ask}`];
+  const summary = summarizeTestFile(input.root, join(input.root, file));
   const problems: string[] = [];
-  if (!entry.uses.includes(`module/${subject}`)) problems.push(`${file} imports nothing from ${subject}/ yet (itself or through a helper under test/${subject}/)`);
-  if (!(entry.props.techniques as readonly Technique[]).includes(technique)) problems.push(`${file} ${exercise.withoutTechnique}`);
+  if (!summary.subjects.includes(subject)) problems.push(`${file} imports nothing from ${subject}/ yet (itself or through a helper under test/${subject}/)`);
+  if (!summary.techniques.includes(technique)) problems.push(`${file} ${exercise.withoutTechnique}`);
   if (problems.length > 0) return problems;
 
   const patch = mutantPatch(exercise.number);
