@@ -141,13 +141,26 @@ interface FileResult {
   readonly failures: string[];
 }
 
-/** Runs Jest on the given paths in a child process and returns a result per test file. */
-export async function runJest(patterns: readonly string[], root = REPO_ROOT): Promise<FileResult[]> {
+export interface JestOptions {
+  /**
+   * Run these exact test files, in one process, from these test folders (e.g. the same test in
+   * the kit and in a changed copy of it): one Jest start instead of one per folder.
+   */
+  readonly files?: { readonly roots: readonly string[] };
+}
+
+/**
+ * Runs Jest on the given path patterns (or exact files) in a child process, with the kit's
+ * configuration at `root`, and returns a result per test file (paths relative to `root`).
+ */
+export async function runJest(patterns: readonly string[], root = REPO_ROOT, options: JestOptions = {}): Promise<FileResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'iac-lab-jest-'));
   const outputFile = join(dir, 'results.json');
   try {
     const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--json', `--outputFile=${outputFile}`, ...patterns], {
+      // --roots takes every argument after it: it comes last.
+      const exact = options.files ? ['--runInBand', '--runTestsByPath', '--roots', ...options.files.roots] : [];
+      const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), ...patterns, '--json', `--outputFile=${outputFile}`, ...exact], {
         cwd: root,
         stdio: ['ignore', 'ignore', 'pipe'],
       });

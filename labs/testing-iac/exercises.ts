@@ -5,7 +5,7 @@
  * in mutants/exercise-<N>.patch (it must fail).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Exercise, ExerciseInput } from '../exercises';
 import { applyPatch, copyOfKit } from '../kit-copy';
 import { summarizeTestFile, type Technique } from '../test-inventory';
@@ -95,10 +95,15 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     }
     // Imported here, not at the top: check.ts imports every lab's exercises, these included.
     const { runJest } = await import('../check');
-    // The two runs are independent: run them side by side.
-    const runs = await Promise.all([input.root, mutant].map((dir) => runJest([file], dir))).catch((err: Error) => err);
-    if (runs instanceof Error) return [`${runs.message}: run npx jest ${file} to see why`];
-    const [onKit, onMutant] = runs.map((files) => files.find((r) => r.file === file));
+    // One Jest process runs the file in both trees.
+    const [onKitPath, onMutantPath] = [join(input.root, file), join(mutant, file)];
+    let results: Awaited<ReturnType<typeof runJest>>;
+    try {
+      results = await runJest([onKitPath, onMutantPath], input.root, { files: { roots: [join(input.root, 'test'), join(mutant, 'test')] } });
+    } catch (err) {
+      return [`${(err as Error).message}: run npx jest ${file} to see why`];
+    }
+    const [onKit, onMutant] = [onKitPath, onMutantPath].map((path) => results.find((r) => r.file === relative(input.root, path)));
     if (onKit === undefined || onMutant === undefined) return [`Jest ran no test in ${file}: is it named *.test.ts and does it hold a test(...)?`];
     if (!onKit.pass) {
       const why = onKit.failures.length > 0 ? onKit.failures.map((f) => f.replace(/^\s*●\s*/, '')).join('; ') : 'no test passed';
