@@ -24,7 +24,7 @@ Commands:
   list [--json]                               the labs, with what their dev profile costs an hour
   show <lab>                                  a lab's summary, the commands to run, where its code lives
   synth <lab>|--all [--profile dev|prod]      synthesize offline into dist/<lab>/<profile>/
-  check <lab>|--all [--json]                  the lab's policy checks and tests, step by step
+  check <lab>|--all [--policies] [--json]     the lab's policy checks and tests (--policies: the checks only)
   check <lab> --exercise <N> [--json]         check your work on one of the lab's exercises
   cost <lab> [--profile dev|prod] [--hours N] [--json]
                                               what the lab costs, from its synthesized resources
@@ -75,7 +75,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       return synth(labsOf(positionals, values.all), values.profile === undefined ? PROFILES : [profile], io);
     case 'check': {
       if (values.exercise !== undefined) return exercise(oneLab(positionals), values.exercise, values.json, io);
-      return check(labsOf(positionals, values.all), values.json, io);
+      return check(labsOf(positionals, values.all), !values.policies, values.json, io);
     }
     case 'cost':
       return cost(oneLab(positionals), profile, values.hours === undefined ? undefined : reader.integer('hours', values.hours, 1, 8760), values.json, io);
@@ -96,6 +96,7 @@ function parse(args: readonly string[]) {
         all: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
+        policies: { type: 'boolean', default: false },
         profile: { type: 'string' },
         hours: { type: 'string' },
         exercise: { type: 'string' },
@@ -104,7 +105,7 @@ function parse(args: readonly string[]) {
     return { values, positionals };
   } catch (err) {
     const option = /'([^']+)'/.exec((err as Error).message)?.[1] ?? args.join(' ');
-    return reader.fail('option', option, 'one of --all, --json, --check, --profile <dev|prod>, --hours <N>, --exercise <N>', '--json');
+    return reader.fail('option', option, 'one of --all, --json, --check, --policies, --profile <dev|prod>, --hours <N>, --exercise <N>', '--json');
   }
 }
 
@@ -183,8 +184,8 @@ async function synth(labs: readonly Lab[], profiles: readonly Profile[], io: Io)
   return 0;
 }
 
-async function check(labs: readonly Lab[], json: boolean, io: Io): Promise<number> {
-  const reports = await checkLabs(labs, json ? SILENT : progressTo(io));
+async function check(labs: readonly Lab[], tests: boolean, json: boolean, io: Io): Promise<number> {
+  const reports = await checkLabs(labs, json ? SILENT : progressTo(io), { tests });
   const pass = reports.every((r) => r.pass);
   if (json) io.out(`${JSON.stringify(reports, null, 2)}\n`);
   else io.out(`\n${reports.map((r) => `${r.pass ? 'PASS' : 'FAIL'}  ${r.lab}`).join('\n')}\n`);
