@@ -13,8 +13,6 @@ module.exports = {
     '^.+/node_modules/(beautiful-mermaid|entities)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(beautiful-mermaid|entities)/)'],
-  // Its package.json exports only an `import` condition, which Jest's CommonJS resolver does not match.
-  moduleNameMapper: { '^beautiful-mermaid$': '<rootDir>/node_modules/beautiful-mermaid/dist/index.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -7,6 +7,8 @@
  * listener that uses the load balancer is drawn as service --> load balancer. Repeated boxes
  * of one kind in one group are drawn once with a count. Arrows point to what a resource uses.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabResource } from './resources';
 
 interface Shape {
@@ -125,10 +127,27 @@ export function toMermaid(resources: readonly LabResource[]): string {
 
 /** The SVG of a Mermaid text, rendered offline; its web-font import is dropped so it opens without a network. */
 export async function toSvg(mermaid: string): Promise<string> {
-  // beautiful-mermaid is an ES module; the kit is CommonJS.
-  const { renderMermaidSVG } = await import('beautiful-mermaid');
-  const svg = await renderMermaidSVG(mermaid, { font: 'system-ui' });
+  const svg = await mermaidRenderer().renderMermaidSVG(mermaid, { font: 'system-ui' });
   return `${String(svg).replace(/^\s*@import url\([^)]*\);\s*$/gm, '')}\n`;
+}
+
+type Renderer = typeof import('beautiful-mermaid');
+
+/**
+ * beautiful-mermaid ships one ES module behind an `import`-only exports map, which `require`
+ * cannot resolve by name; the kit is CommonJS. So: find the package, and require its module by
+ * path (Node 20.19 and later load ES modules through require).
+ */
+function mermaidRenderer(): Renderer {
+  const dir = (require.resolve.paths('beautiful-mermaid') ?? []).map((base) => join(base, 'beautiful-mermaid')).find((d) => existsSync(join(d, 'package.json')));
+  if (dir === undefined) throw new Error('beautiful-mermaid is not installed: run npm ci');
+  const entry: string = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).exports['.'].import;
+  try {
+    return require(join(dir, entry)); // eslint-disable-line @typescript-eslint/no-require-imports -- by path, see above
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw err;
+    throw new Error(`rendering SVG needs Node.js 20.19 or newer (this is ${process.version}), which can require ES modules; the Mermaid text needs nothing more`, { cause: err });
+  }
 }
 
 const GENERIC_IDS = new Set(['Resource', 'Default', 'Role', 'IAMRole']);

@@ -159,7 +159,7 @@ test('`cdk synth -c desiredCount=0` prints one clear message, no stack trace, an
   // What the CDK CLI runs (cdk.json "app"), with the context it would pass.
   const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-entry-'));
   try {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'aws/app.ts'], {
+    const run = spawnSync(process.execPath, ['--require', './common/register.js', 'aws/app.ts'], {
       cwd: REPO_ROOT,
       env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ env: 'dev', desiredCount: '0' }) },
       encoding: 'utf8',

@@ -213,9 +213,9 @@ describe('Pulumi project and example stacks', () => {
     config: Record<string, { type: string; default?: unknown }>;
   };
 
-  test('runs gcp/index.ts with tsx, not ts-node', () => {
+  test('runs gcp/index.ts through the kit\'s TypeScript hook, not ts-node', () => {
     expect(project.name).toBe(PROJECT_NAME);
-    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: false, nodeargs: '--import tsx' } });
+    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: false, nodeargs: '--require ./common/register.js' } });
     expect(project.main).toBe('gcp/index.ts');
     expect(existsSync(join(REPO_ROOT, project.main))).toBe(true);
   });

@@ -107,7 +107,7 @@ describe('npm run plan', () => {
   });
 
   test('the command prints the plan and writes dist/plan/<lab>-<profile>.json', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'gcp/plan.ts', 'cloudsql', '--profile', 'prod'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--require', './common/register.js', 'gcp/plan.ts', 'cloudsql', '--profile', 'prod'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Previewing update (cloudsql-prod)');

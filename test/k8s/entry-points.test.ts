@@ -25,7 +25,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
   });
 }
 
-const node = (entry: string, args: string[] = [], env: Record<string, string> = {}) => run(process.execPath, ['--import', 'tsx', entry, ...args], env);
+const node = (entry: string, args: string[] = [], env: Record<string, string> = {}) => run(process.execPath, ['--require', './common/register.js', entry, ...args], env);
 
 const scratch = mkdtempSync(join(tmpdir(), 'k8s-entry-'));
 const goodYaml = join(scratch, 'good.k8s.yaml');

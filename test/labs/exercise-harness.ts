@@ -27,7 +27,7 @@ export function describeExercises(labId: LabId): void {
   describe(`${labId} exercises`, () => {
     beforeAll(async () => {
       const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/labs/check-exercises.ts'), labId], { cwd: REPO_ROOT, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+        execFile(process.execPath, ['--require', join(REPO_ROOT, 'common/register.js'), join(REPO_ROOT, 'test/labs/check-exercises.ts'), labId], { cwd: REPO_ROOT, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
           resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
         );
       });
