@@ -1,4 +1,4 @@
-import * as gcp from '@pulumi/gcp';
+import * as gcp from '../provider';
 import * as pulumi from '@pulumi/pulumi';
 
 /** The address plan every lab shares; no range overlaps another. */

@@ -1,4 +1,4 @@
-import * as gcp from '@pulumi/gcp';
+import * as gcp from '../provider';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import type { DatabaseSettings } from '../config';

@@ -1,4 +1,4 @@
-import * as gcp from '@pulumi/gcp';
+import * as gcp from '../provider';
 import * as pulumi from '@pulumi/pulumi';
 import type { RedisSettings } from '../config';
 import type { LabNetwork } from './lab-network';
