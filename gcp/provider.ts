@@ -10,4 +10,3 @@ export * as secretmanager from '@pulumi/gcp/secretmanager';
 export * as serviceaccount from '@pulumi/gcp/serviceaccount';
 export * as servicenetworking from '@pulumi/gcp/servicenetworking';
 export * as sql from '@pulumi/gcp/sql';
-export * as storage from '@pulumi/gcp/storage';
