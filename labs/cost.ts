@@ -14,16 +14,22 @@ type Model = (r: LabResource, ctx: PricingContext) => CostItem[];
 /** How a line is charged: by the hour, by the month, by use (a documented assumed quantity), or not at all. */
 export type Basis = 'hourly' | 'monthly' | 'usage' | 'free';
 
-export interface CostLine {
-  readonly resource: string;
-  readonly type: string;
+/** One charge. */
+export interface CostItem {
   readonly item: string;
   /** Quantity and unit price in words, e.g. `0.25 vCPU × 1 task at $0.04048 per vCPU-hour`. */
   readonly detail: string;
   readonly basis: Basis;
   readonly perHour: number;
   readonly perMonth: number;
+  /** The price page the unit price comes from. */
   readonly source?: string;
+}
+
+/** One charge of one resource. */
+export interface CostLine extends CostItem {
+  readonly resource: string;
+  readonly type: string;
 }
 
 export interface CostEstimate {
@@ -40,17 +46,24 @@ export interface CostEstimate {
 export const HOURS_PER_MONTH = PRICES.hoursPerMonth;
 
 /** Lines for people: identical charges (seven alarms, two log groups) merged, with a count. */
-export function chargedItems(estimate: CostEstimate): { item: string; detail: string; basis: Basis; perHour: number; perMonth: number }[] {
-  const merged = new Map<string, { item: string; detail: string; basis: Basis; perHour: number; perMonth: number; count: number }>();
+export function chargedItems(estimate: CostEstimate): CostItem[] {
+  const merged = new Map<string, { line: CostLine; perHour: number; perMonth: number; count: number }>();
   for (const line of estimate.resources.filter((l) => l.basis !== 'free')) {
     const key = `${line.item}\u0000${line.detail}`;
-    const entry = merged.get(key) ?? { item: line.item, detail: line.detail, basis: line.basis, perHour: 0, perMonth: 0, count: 0 };
+    const entry = merged.get(key) ?? { line, perHour: 0, perMonth: 0, count: 0 };
     entry.perHour += line.perHour;
     entry.perMonth += line.perMonth;
     entry.count++;
     merged.set(key, entry);
   }
-  return [...merged.values()].map(({ count, ...line }) => ({ ...line, item: count > 1 ? `${line.item} ×${count}` : line.item, detail: count > 1 ? `each ${line.detail}` : line.detail }));
+  return [...merged.values()].map(({ line, perHour, perMonth, count }) => ({
+    item: count > 1 ? `${line.item} ×${count}` : line.item,
+    detail: count > 1 ? `each ${line.detail}` : line.detail,
+    basis: line.basis,
+    perHour,
+    perMonth,
+    source: line.source,
+  }));
 }
 
 /** The pricing model of every resource type the kit creates ('free' included); undefined means unpriced. */
@@ -82,15 +95,6 @@ export function estimateCost(lab: Lab, output: LabOutput): CostEstimate {
     totalPerHour: round(resources.reduce((sum, l) => sum + l.perHour, 0)),
     totalPerMonth: round(resources.reduce((sum, l) => sum + l.perMonth, 0)),
   };
-}
-
-interface CostItem {
-  readonly item: string;
-  readonly detail: string;
-  readonly basis: Basis;
-  readonly perHour: number;
-  readonly perMonth: number;
-  readonly source?: string;
 }
 
 interface Price {
