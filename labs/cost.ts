@@ -45,7 +45,7 @@ export interface CostEstimate {
 
 export const HOURS_PER_MONTH = PRICES.hoursPerMonth;
 
-/** Lines for people: identical charges (seven alarms, two log groups) merged, with a count. */
+/** Lines for people, largest first: identical charges (seven alarms, two log groups) merged, with a count. */
 export function chargedItems(estimate: CostEstimate): CostItem[] {
   const merged = new Map<string, { line: CostLine; perHour: number; perMonth: number; count: number }>();
   for (const line of estimate.resources.filter((l) => l.basis !== 'free')) {
@@ -56,7 +56,7 @@ export function chargedItems(estimate: CostEstimate): CostItem[] {
     entry.count++;
     merged.set(key, entry);
   }
-  return [...merged.values()].map(({ line, perHour, perMonth, count }) => ({
+  return [...merged.values()].sort((a, b) => b.perMonth - a.perMonth).map(({ line, perHour, perMonth, count }) => ({
     item: count > 1 ? `${line.item} ×${count}` : line.item,
     detail: count > 1 ? `each ${line.detail}` : line.detail,
     basis: line.basis,
