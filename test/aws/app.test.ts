@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { REPO_ROOT } from '../../common/dist';
 import { createAutoPipeApp } from '../../aws/auto-pipe-app';
 import { AutoPipeRegistryStack } from '../../aws/registry-stack';
 import { AutoPipeServiceStack } from '../../aws/service-stack';
@@ -11,6 +12,13 @@ import { testContext } from './synth';
 // These tests inspect the construct tree and need no synth, except the last one.
 const stacksOf = (context: Record<string, unknown> = {}) =>
   createAutoPipeApp({ context: testContext(context) }).node.children.filter(Stack.isStack);
+
+test("cdk.json carries the pinned aws-cdk-lib's recommended feature flags, as cdk init writes them", () => {
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8'));
+  const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+  expect(cdkJson.context).toMatchObject(recommended);
+  expect(cdkJson.app).toBe('node --require ./common/register.js aws/app.ts');
+});
 
 test('without env the app defines both profiles: the four stacks `cdk list` shows', () => {
   expect(stacksOf().map((s) => s.node.id)).toEqual([
