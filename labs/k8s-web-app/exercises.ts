@@ -14,7 +14,7 @@ import {
   portNamesOf,
   rulesFor,
   utilizationTarget,
-} from './manifest-checks';
+} from '../manifest-checks';
 
 // What the chart builds with its default settings, which is what a check synthesizes.
 const APP = 'web-app';

@@ -16,7 +16,7 @@ import {
   rulesFor,
   utilizationTarget,
   workloads,
-} from '../k8s-web-app/manifest-checks';
+} from '../manifest-checks';
 
 // What the chart builds with its default settings, which is what a check synthesizes.
 const CHART = 'k8s/order-processing-chart.ts';
