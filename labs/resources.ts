@@ -22,8 +22,22 @@ export interface LabResource {
   readonly uses: readonly string[];
 }
 
-/** CloudFormation resources of every stack in the assembly; `uses` from Ref, GetAtt, Sub and DependsOn. */
+/**
+ * CloudFormation resources of every stack in the assembly; `uses` from Ref, GetAtt, Sub and DependsOn.
+ * A role also uses what its policies grant it (the policy names both, the role names neither).
+ */
 export function fromCloudAssembly(assembly: CloudAssembly): LabResource[] {
+  const resources = cfnResources(assembly);
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  const granted = new Map<string, string[]>();
+  for (const policy of resources.filter((r) => r.type === 'AWS::IAM::Policy')) {
+    const roles = policy.uses.filter((id) => byId.get(id)?.type === 'AWS::IAM::Role');
+    for (const role of roles) granted.set(role, [...(granted.get(role) ?? []), ...policy.uses.filter((id) => !roles.includes(id))]);
+  }
+  return resources.map((r) => (granted.has(r.id) ? { ...r, uses: [...new Set([...r.uses, ...granted.get(r.id)!])].sort() } : r));
+}
+
+function cfnResources(assembly: CloudAssembly): LabResource[] {
   return assembly.stacks.flatMap((stack) => {
     const resources = (stack.template.Resources ?? {}) as Record<string, CfnResource>;
     const logicalIds = new Set(Object.keys(resources));

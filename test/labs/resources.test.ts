@@ -1,7 +1,7 @@
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { fromCloudAssembly, fromManifests, fromOfflinePlan } from '../../labs/resources';
 
-test('CloudFormation: links from Ref, GetAtt, Sub and DependsOn within the stack; names from the construct path', () => {
+test('CloudFormation: links from Ref, GetAtt, Sub and DependsOn within the stack, roles to what their policies grant; names from the construct path', () => {
   const template = {
     Resources: {
       Vpc: { Type: 'AWS::EC2::VPC', Metadata: { 'aws:cdk:path': 'Svc/Network/Vpc/Resource' } },
@@ -17,14 +17,21 @@ test('CloudFormation: links from Ref, GetAtt, Sub and DependsOn within the stack
           Region: { Ref: 'AWS::Region' },
         },
       },
+      Logs: { Type: 'AWS::Logs::LogGroup' },
+      Policy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Resource: { 'Fn::GetAtt': ['Logs', 'Arn'] } }] } },
+      },
       CDKMetadata: { Type: 'AWS::CDK::Metadata' },
     },
   };
   const resources = fromCloudAssembly({ stacks: [{ stackName: 'Svc', template }] } as unknown as CloudAssembly);
-  expect(resources.map((r) => r.id)).toEqual(['Svc/Vpc', 'Svc/Role', 'Svc/Sg', 'Svc/Task', 'Svc/Svc']);
+  expect(resources.map((r) => r.id)).toEqual(['Svc/Vpc', 'Svc/Role', 'Svc/Sg', 'Svc/Task', 'Svc/Svc', 'Svc/Logs', 'Svc/Policy']);
   expect(resources.find((r) => r.id === 'Svc/Vpc')).toMatchObject({ name: 'Network/Vpc/Resource', group: 'Svc', uses: [] });
   expect(resources.find((r) => r.id === 'Svc/Task')!.uses).toEqual(['Svc/Role']);
   expect(resources.find((r) => r.id === 'Svc/Svc')!.uses).toEqual(['Svc/Role', 'Svc/Sg', 'Svc/Task', 'Svc/Vpc']);
+  // What a policy grants, its role uses.
+  expect(resources.find((r) => r.id === 'Svc/Role')!.uses).toEqual(['Svc/Logs']);
 });
 
 test('Pulumi: components become groups, the stack is left out, dependencies stay among resources', () => {
