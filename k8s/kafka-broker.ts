@@ -1,16 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { WorkloadSettings } from './config';
+import { BrokerProps, brokerPodDnsName, brokerVolume } from './broker';
 import { HardenedWorkload } from './hardened-workload';
 import { configHashAnnotation } from './metadata';
 
-export interface KafkaBrokerProps {
-  readonly namespace: string;
-  readonly clusterDomain: string;
-  readonly settings: WorkloadSettings;
-  readonly storageMebibytes: number;
-  readonly storageClass?: string;
-  readonly retainData: boolean;
+export interface KafkaBrokerProps extends BrokerProps {
   /** The KRaft cluster id every node formats its storage with. */
   readonly clusterId: string;
 }
@@ -34,7 +28,7 @@ export class KafkaBroker extends Construct {
   constructor(scope: Construct, id: string, props: KafkaBrokerProps) {
     super(scope, id);
     const name = 'kafka';
-    const fqdn = (pod: string) => `${pod}.${name}-headless.${props.namespace}.svc.${props.clusterDomain}`;
+    const fqdn = (pod: string) => brokerPodDnsName(name, props, pod);
     const replicas = props.settings.replicas;
     const voters = Array.from({ length: replicas }, (_, i) => `${i}@${fqdn(`${name}-${i}`)}:${CONTROLLER_PORT}`);
     const replication = String(Math.min(3, replicas));
@@ -80,13 +74,7 @@ export class KafkaBroker extends Construct {
         KAFKA_ADVERTISED_LISTENERS: kplus.EnvValue.fromValue(`PLAINTEXT://${fqdn('$(POD_NAME)')}:${KAFKA_PORT}`),
       },
       writableDirs: ['/opt/kafka/config', '/opt/kafka/logs'],
-      persistentVolume: {
-        name: 'data',
-        mountPath: '/var/lib/kafka/data',
-        sizeMebibytes: props.storageMebibytes,
-        storageClass: props.storageClass,
-        retain: props.retainData,
-      },
+      persistentVolume: brokerVolume(props, '/var/lib/kafka/data'),
       podAnnotations: configHashAnnotation(data),
     });
     this.broker.container.env.copyFrom(kplus.Env.fromConfigMap(this.config));

@@ -1,16 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { WorkloadSettings } from './config';
+import { BrokerProps, brokerPodDnsName, brokerVolume } from './broker';
 import { HardenedWorkload } from './hardened-workload';
 import { configHashAnnotation } from './metadata';
 
-export interface RabbitMqBrokerProps {
-  readonly namespace: string;
-  readonly clusterDomain: string;
-  readonly settings: WorkloadSettings;
-  readonly storageMebibytes: number;
-  readonly storageClass?: string;
-  readonly retainData: boolean;
+export interface RabbitMqBrokerProps extends BrokerProps {
   /** The Secret the learner creates, with keys `username`, `password` and `erlang-cookie`. */
   readonly credentials: kplus.ISecret;
 }
@@ -37,7 +31,7 @@ export class RabbitMqBroker extends Construct {
   constructor(scope: Construct, id: string, props: RabbitMqBrokerProps) {
     super(scope, id);
     const name = 'rabbitmq';
-    const fqdn = (pod: string) => `${pod}.${name}-headless.${props.namespace}.svc.${props.clusterDomain}`;
+    const fqdn = (pod: string) => brokerPodDnsName(name, props, pod);
     const nodes = Array.from({ length: props.settings.replicas }, (_, i) => `rabbit@${fqdn(`${name}-${i}`)}`);
     const data = {
       '10-iac-lab-kit.conf': [
@@ -81,13 +75,7 @@ export class RabbitMqBroker extends Construct {
         RABBITMQ_DEFAULT_PASS: props.credentials.envValue('password'),
         RABBITMQ_ERLANG_COOKIE: props.credentials.envValue('erlang-cookie'),
       },
-      persistentVolume: {
-        name: 'data',
-        mountPath: '/var/lib/rabbitmq',
-        sizeMebibytes: props.storageMebibytes,
-        storageClass: props.storageClass,
-        retain: props.retainData,
-      },
+      persistentVolume: brokerVolume(props, '/var/lib/rabbitmq'),
       podAnnotations: configHashAnnotation(data),
     });
     this.broker.container.mount('/etc/rabbitmq/conf.d', kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.config, { name: 'config' }), {
