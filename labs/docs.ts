@@ -20,26 +20,26 @@ export interface GeneratedDoc {
   readonly current: Readonly<Record<string, string | undefined>>;
 }
 
-export async function generatedDocs(root = REPO_ROOT): Promise<GeneratedDoc[]> {
+export async function generatedDocs(): Promise<GeneratedDoc[]> {
   const docs: GeneratedDoc[] = [];
   const rows: string[] = [];
   for (const lab of LABS) {
     const output = await synthesizeLab(lab, 'dev', { validate: false, overrides: lab.example });
     const estimate = estimateCost(lab, output);
-    docs.push(doc(root, guidePath(lab.id), { diagram: diagramBlock(toMermaid(output.resources)), cost: costBlock(estimate) }));
+    docs.push(doc(guidePath(lab.id), { diagram: diagramBlock(toMermaid(output.resources)), cost: costBlock(estimate) }));
     rows.push(
       `| [${lab.title}](${guidePath(lab.id)}) | \`${lab.id}\` | ${lab.tool} | ${lab.cloud} | ${lab.level} | ${lab.minutes} min | ${priced(estimate.totalPerHour)} | ${priced(estimate.totalPerMonth)} |`,
     );
   }
   const labsTable = ['| lab | id | tool | cloud | level | time | dev cost/hour | dev cost/month |', '|---|---|---|---|---|---:|---:|---:|', ...rows, ''].join('\n');
-  docs.push(doc(root, 'README.md', { labs: labsTable }));
+  docs.push(doc('README.md', { labs: labsTable }));
   return docs;
 }
 
 const priced = (amount: number) => (amount === 0 ? 'free' : money(amount));
 
-function doc(root: string, path: string, blocks: Record<string, string>): GeneratedDoc {
-  const text = readFileSync(join(root, path), 'utf8');
+function doc(path: string, blocks: Record<string, string>): GeneratedDoc {
+  const text = readFileSync(join(REPO_ROOT, path), 'utf8');
   return { path, blocks, current: Object.fromEntries(Object.keys(blocks).map((name) => [name, readBlock(text, name)])) };
 }
 

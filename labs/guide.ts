@@ -25,9 +25,9 @@ export function guidePath(labId: string): string {
   return join('labs', labId, 'README.md');
 }
 
-export function readGuide(labId: string, root = REPO_ROOT): Guide {
+export function readGuide(labId: string): Guide {
   const path = guidePath(labId);
-  return parseGuide(path, readFileSync(join(root, path), 'utf8'));
+  return parseGuide(path, readFileSync(join(REPO_ROOT, path), 'utf8'));
 }
 
 export function parseGuide(path: string, text: string): Guide {
@@ -84,8 +84,8 @@ export function readBlock(text: string, name: string): string | undefined {
 }
 
 /** Writes `blocks` into the file at `path` (relative to the repository) and says whether it changed. */
-export function updateBlocks(path: string, blocks: Readonly<Record<string, string>>, root = REPO_ROOT): boolean {
-  const file = join(root, path);
+export function updateBlocks(path: string, blocks: Readonly<Record<string, string>>): boolean {
+  const file = join(REPO_ROOT, path);
   const before = readFileSync(file, 'utf8');
   const after = Object.entries(blocks).reduce((text, [name, content]) => replaceBlock(text, name, content), before);
   if (after !== before) writeFileSync(file, after);

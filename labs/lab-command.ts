@@ -40,9 +40,15 @@ export interface Io {
   readonly tty: boolean;
 }
 
-const reader = new ConfigReader((key, example) =>
-  key === 'command' ? `npm run lab -- ${example}` : key === 'lab' ? `npm run lab -- show ${example}` : `npm run lab -- cost auto-pipe --${key} ${example}`,
-);
+/** Checks what the learner typed; each fix is the command line they meant, e.g. `npm run lab -- cost gke --profile dev`. */
+function readerFor(command?: string, lab?: string): ConfigReader {
+  return new ConfigReader((key, example) => {
+    if (key === 'command') return `npm run lab -- ${example}`;
+    if (key === 'lab' || key === 'arguments') return `npm run lab -- ${command ?? 'show'} ${example}`;
+    const typed = ['npm run lab --', command, lab].filter(Boolean).join(' ');
+    return key === 'option' ? typed : `${typed} --${key} ${example}`;
+  });
+}
 
 /** Runs one command line and returns its exit code. */
 export async function runLab(argv: readonly string[], io: Io): Promise<number> {
@@ -63,61 +69,59 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.out(`${USAGE}\n`);
     return first === undefined ? 2 : 0;
   }
-  const command = reader.oneOf('command', first, COMMANDS) as Command;
-  const { values, positionals } = parse(rest);
+  const command = readerFor().oneOf('command', first, COMMANDS) as Command;
+  const { values, positionals } = parse(rest, command);
+  const reader = readerFor(command, positionals[0]);
   const profile = reader.oneOf('profile', values.profile ?? 'dev', PROFILES);
+  const oneLab = (): Lab => {
+    const id = reader.oneOf('lab', positionals[0], LAB_IDS);
+    if (positionals.length > 1) reader.fail('arguments', positionals.join(' '), 'one lab id', id);
+    return findLab(id)!;
+  };
+  const labs = (): readonly Lab[] => (values.all && positionals.length === 0 ? LABS : [oneLab()]);
   switch (command) {
     case 'list':
       return list(values.json, io);
     case 'show':
-      return show(oneLab(positionals), io);
+      return show(oneLab(), io);
     case 'synth':
-      return synth(labsOf(positionals, values.all), values.profile === undefined ? PROFILES : [profile], io);
+      return synth(labs(), values.profile === undefined ? PROFILES : [profile], io);
     case 'check': {
-      if (values.exercise !== undefined) return exercise(oneLab(positionals), values.exercise, values.json, io);
-      return check(labsOf(positionals, values.all), !values.policies, values.json, io);
+      if (values.exercise !== undefined) {
+        const lab = oneLab();
+        const number = reader.oneOf('exercise', values.exercise, exercisesOf(lab.id).map((e) => String(e.number)));
+        return exercise(lab, Number(number), values.json, io);
+      }
+      return check(labs(), !values.policies, values.json, io);
     }
     case 'cost':
-      return cost(oneLab(positionals), profile, values.hours === undefined ? undefined : reader.integer('hours', values.hours, 1, 8760), values.json, io);
+      return cost(oneLab(), profile, values.hours === undefined ? undefined : reader.integer('hours', values.hours, 1, 8760), values.json, io);
     case 'diagram':
-      return diagram(oneLab(positionals), profile, io);
+      return diagram(oneLab(), profile, io);
     case 'docs':
       return docs(values.check, io);
   }
 }
 
-function parse(args: readonly string[]) {
+const OPTIONS = {
+  all: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  check: { type: 'boolean', default: false },
+  policies: { type: 'boolean', default: false },
+  profile: { type: 'string' },
+  hours: { type: 'string' },
+  exercise: { type: 'string' },
+} as const;
+
+function parse(args: readonly string[], command: Command) {
   try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        all: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        check: { type: 'boolean', default: false },
-        policies: { type: 'boolean', default: false },
-        profile: { type: 'string' },
-        hours: { type: 'string' },
-        exercise: { type: 'string' },
-      },
-    });
-    return { values, positionals };
+    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
     const option = /'([^']+)'/.exec((err as Error).message)?.[1] ?? args.join(' ');
-    return reader.fail('option', option, 'one of --all, --json, --check, --policies, --profile <dev|prod>, --hours <N>, --exercise <N>', '--json');
+    // The fix is the same line without the option (and whatever value it took): keep the lab id.
+    const lab = parseArgs({ args: [...args], allowPositionals: true, strict: false, options: OPTIONS }).positionals.find((p) => findLab(p));
+    return readerFor(command, lab).fail('option', option, 'one of --all, --json, --check, --policies, --profile <dev|prod>, --hours <N>, --exercise <N>', '--json');
   }
-}
-
-function oneLab(positionals: readonly string[]): Lab {
-  const id = reader.oneOf('lab', positionals[0], LAB_IDS);
-  if (positionals.length > 1) reader.fail('arguments', positionals.join(' '), 'one lab id', id);
-  return findLab(id)!;
-}
-
-function labsOf(positionals: readonly string[], all: boolean): readonly Lab[] {
-  if (all && positionals.length === 0) return LABS;
-  return [oneLab(positionals)];
 }
 
 async function list(json: boolean, io: Io): Promise<number> {
@@ -192,10 +196,7 @@ async function check(labs: readonly Lab[], tests: boolean, json: boolean, io: Io
   return pass ? 0 : 1;
 }
 
-async function exercise(lab: Lab, numberText: string, json: boolean, io: Io): Promise<number> {
-  const numbers = exercisesOf(lab.id).map((e) => String(e.number));
-  const exerciseReader = new ConfigReader((key, example) => `npm run lab -- check ${lab.id} --${key} ${example}`);
-  const number = Number(exerciseReader.oneOf('exercise', numberText, numbers));
+async function exercise(lab: Lab, number: number, json: boolean, io: Io): Promise<number> {
   const report = await checkExercise(lab, number);
   if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -56,9 +56,7 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
       const outdir = write ? join(DIST_DIR, outDir) : mkdtempSync(join(tmpdir(), 'iac-lab-'));
       try {
         if (write) rmSync(outdir, { recursive: true, force: true });
-        const assembly = withSchemaValidation(options.validate ?? true, () =>
-          createAutoPipeApp({ context: { ...overrides, env: profile }, outdir }).synth(),
-        );
+        const assembly = createAutoPipeApp({ context: { ...overrides, env: profile }, outdir, validate: options.validate }).synth();
         const files = write ? assembly.stacks.map((stack) => ({ path: relative(REPO_ROOT, stack.templateFullPath), bytes: statSync(stack.templateFullPath).size })) : [];
         return { lab: lab.id, profile, resources: fromCloudAssembly(assembly), files };
       } finally {
@@ -84,17 +82,5 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
       const files = write ? [writeDist(`${lab.id}/test-inventory.json`, `${JSON.stringify(inventory.files, null, 2)}\n`)] : [];
       return { lab: lab.id, profile, resources: inventory.resources, files };
     }
-  }
-}
-
-/** aws-cdk-lib reads CDK_VALIDATION when it synthesizes; cdk-nag runs either way. */
-function withSchemaValidation<T>(validate: boolean, synth: () => T): T {
-  const before = process.env.CDK_VALIDATION;
-  if (!validate) process.env.CDK_VALIDATION = 'false';
-  try {
-    return synth();
-  } finally {
-    if (before === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = before;
   }
 }

@@ -25,11 +25,11 @@ export interface TestFileSummary {
   readonly tests: number;
 }
 
-export function testInventory(root = REPO_ROOT): { files: TestFileSummary[]; resources: LabResource[] } {
+export function testInventory(): { files: TestFileSummary[]; resources: LabResource[] } {
   // test/exercises/ is the learner's (the testing-iac exercises): the kit's suite is everything else.
-  const files = listTestFiles(join(root, 'test'))
-    .filter((file) => !relative(root, file).startsWith('test/exercises/'))
-    .map((file) => summarizeTestFile(root, file));
+  const files = listTestFiles(join(REPO_ROOT, 'test'))
+    .filter((file) => !relative(REPO_ROOT, file).startsWith('test/exercises/'))
+    .map((file) => summarizeTestFile(REPO_ROOT, file));
   const subjects = [...new Set(files.flatMap((f) => f.subjects))].sort();
   const resources: LabResource[] = [
     ...subjects.map((subject) => ({ id: `module/${subject}`, type: 'kit/Module', name: subject, group: 'kit', props: {}, uses: [] })),

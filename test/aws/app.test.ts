@@ -63,16 +63,14 @@ test('without githubRepo no repository is trusted: no deploy role, and synth say
 
 test('a new cdk-nag finding fails synth, naming the rule and the construct', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-nag-'));
-  // This synth is about cdk-nag; the profile tests run CloudFormation schema validation.
-  process.env.CDK_VALIDATION = 'false';
   try {
-    const app = createAutoPipeApp({ context: testContext({ env: 'dev' }), outdir });
+    // This synth is about cdk-nag; the profile tests run CloudFormation schema validation.
+    const app = createAutoPipeApp({ context: testContext({ env: 'dev' }), outdir, validate: false });
     const service = app.node.findChild('AutoPipeService-dev') as AutoPipeServiceStack;
     const ssh = new ec2.SecurityGroup(service, 'Ssh', { vpc: service.network.vpc, description: 'SSH from anywhere' });
     ssh.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
     expect(() => app.synth()).toThrow(/AutoPipeService-dev\/Ssh\/Resource[\s\S]*AwsSolutions-EC23/);
   } finally {
-    delete process.env.CDK_VALIDATION;
     rmSync(outdir, { recursive: true, force: true });
   }
 });

@@ -60,10 +60,10 @@ export interface SynthesizedAutoPipe {
  * Synthesizes once and removes the cloud assembly after the file's tests. Call at the top
  * level of a test file (it registers an afterAll hook).
  */
-export function synthAutoPipe(context: Record<string, unknown>): SynthesizedAutoPipe {
+export function synthAutoPipe(context: Record<string, unknown>, options: { readonly validate?: boolean } = {}): SynthesizedAutoPipe {
   const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  const app = createAutoPipeApp({ context: testContext(context), outdir });
+  const app = createAutoPipeApp({ context: testContext(context), outdir, validate: options.validate });
   const assembly = app.synth();
 
   const json = (id: string) => JSON.parse(readFileSync(join(outdir, `${id}.template.json`), 'utf8')) as CfnTemplate;

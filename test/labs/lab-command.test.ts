@@ -138,21 +138,22 @@ test('check --exercise reports what is left to do, and exits 1 on the starter co
   expect(out).toMatch(/^k8s-web-app, exercise 1: .+\nFAIL:\n( {2}- .+\n)+$/);
 });
 
-describe('usage errors exit 2 with the valid choices and the fix', () => {
+describe('usage errors exit 2 with the valid choices and the command line that fixes them', () => {
   test.each([
-    [['deploy'], 'Invalid command: received "deploy"; expected one of list, show, synth, check, cost, diagram, docs.'],
-    [['show', 'eks'], `Invalid lab: received "eks"; expected one of ${LAB_IDS.join(', ')}.`],
-    [['show'], 'Invalid lab: received nothing (the key is not set)'],
-    [['cost', 'gke', '--profile', 'staging'], 'Invalid profile: received "staging"; expected one of dev, prod.'],
-    [['cost', 'gke', '--hours', '0'], 'Invalid hours: received "0"; expected an integer from 1 to 8760.'],
-    [['cost', 'gke', '--region', 'eu'], 'Invalid option: received "--region"'],
-    [['check', 'gke', '--exercise', '9'], 'Invalid exercise: received "9"; expected one of 1, 2, 3.\n  Fix: npm run lab -- check gke --exercise 1'],
-  ])('%j', async (argv, message) => {
+    [['deploy'], 'Invalid command: received "deploy"; expected one of list, show, synth, check, cost, diagram, docs.', 'npm run lab -- list'],
+    [['show', 'eks'], `Invalid lab: received "eks"; expected one of ${LAB_IDS.join(', ')}.`, 'npm run lab -- show auto-pipe'],
+    [['diagram'], 'Invalid lab: received nothing (the key is not set)', 'npm run lab -- diagram auto-pipe'],
+    [['cost', 'gke', 'cloudsql'], 'Invalid arguments: received "gke cloudsql"; expected one lab id.', 'npm run lab -- cost gke'],
+    [['synth', 'gke', '--profile', 'staging'], 'Invalid profile: received "staging"; expected one of dev, prod.', 'npm run lab -- synth gke --profile dev'],
+    [['cost', 'gke', '--hours', '0'], 'Invalid hours: received "0"; expected an integer from 1 to 8760.', 'npm run lab -- cost gke --hours 1'],
+    [['cost', '--region', 'eu', 'gke'], 'Invalid option: received "--region"', 'npm run lab -- cost gke'],
+    [['check', 'gke', '--exercise', '9'], 'Invalid exercise: received "9"; expected one of 1, 2, 3.', 'npm run lab -- check gke --exercise 1'],
+  ])('%j', async (argv, message, fix) => {
     const { code, out, err } = await lab(...argv);
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toContain(message);
-    expect(err).toContain('Fix: npm run lab -- ');
+    expect(err).toContain(`\n  Fix: ${fix}\n`);
     expect(err).toContain(USAGE);
     expect(err).not.toMatch(/\n\s+at /);
   });
