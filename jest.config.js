@@ -7,6 +7,8 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Server-backed tests run in `npm run test:integration` (jest.integration.config.js), so `npm test` needs no servers.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
     // beautiful-mermaid and its `entities` dependency ship only ES modules; Jest runs CommonJS.
