@@ -1,0 +1,24 @@
+/** The RabbitMQ consumer as it runs in its pod: the consumer, the health port, graceful stop. */
+import { closeServer, createHealthServer, listen } from '../../shared/src/http';
+import { InMemoryProcessedOrders } from '../../shared/src/processed-orders';
+import type { AppDefinition } from '../../shared/src/service';
+import { RABBITMQ_CONSUMER_DESCRIPTION, type RabbitMqConsumerConfig, readRabbitMqConsumerConfig } from './config';
+import { startRabbitMqConsumer } from './consumer';
+
+export const rabbitmqConsumerApp: AppDefinition<RabbitMqConsumerConfig> = {
+  name: 'order-rabbitmq-consumer',
+  description: RABBITMQ_CONSUMER_DESCRIPTION,
+  readConfig: (env) => readRabbitMqConsumerConfig(env),
+  start: async (config, log) => {
+    const consumer = await startRabbitMqConsumer(config.rabbitmq, new InMemoryProcessedOrders(), log);
+    const health = createHealthServer(() => ({ rabbitmq: consumer.isUp() }), log);
+    const port = await listen(health, config.healthPort);
+    log.info('health endpoints listening', { port });
+    return {
+      stop: async () => {
+        await consumer.stop();
+        await closeServer(health);
+      },
+    };
+  },
+};
