@@ -1,5 +1,5 @@
 /** The validator over gRPC (orders.v1.OrderValidator), and its health service for the front end's readiness. */
-import { type Client, credentials, type Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
+import { type Client, credentials, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
 import type { Order } from '../../shared/src/order';
 import { type HealthCheckRequest, type HealthCheckResponse, loadProtos, ORDER_VALIDATOR_SERVICE, type ValidateOrderRequest, type ValidateOrderResponse } from '../../shared/src/proto';
 import { DependencyUnavailable, type OrderValidation } from './dependencies';
@@ -8,11 +8,11 @@ import { DependencyUnavailable, type OrderValidation } from './dependencies';
 export const VALIDATE_DEADLINE_MS = 3_000;
 const HEALTH_DEADLINE_MS = 1_000;
 
-type Unary<Req, Res> = (request: Req, metadata: Metadata | Record<string, never>, options: { deadline: Date }, callback: (err: ServiceError | null, response?: Res) => void) => void;
+type Unary<Req, Res> = (request: Req, options: { deadline: Date }, callback: (err: ServiceError | null, response?: Res) => void) => void;
 
 function call<Req, Res>(method: Unary<Req, Res>, client: Client, request: Req, timeoutMs: number): Promise<Res> {
   return new Promise((resolve, reject) =>
-    method.call(client, request, {}, { deadline: new Date(Date.now() + timeoutMs) }, (err, response) => (err ? reject(err) : resolve(response!))),
+    method.call(client, request, { deadline: new Date(Date.now() + timeoutMs) }, (err, response) => (err ? reject(err) : resolve(response!))),
   );
 }
 
@@ -29,8 +29,9 @@ export function createValidatorClient(address: string): OrderValidation {
       try {
         return await call(validateOrder, validator, { order }, VALIDATE_DEADLINE_MS);
       } catch (err) {
-        const { code, details } = err as ServiceError;
-        throw new DependencyUnavailable('validator', `${GrpcStatus[code] ?? code}: ${details}`);
+        const { code, details } = err as Partial<ServiceError>;
+        if (typeof code !== 'number') throw err;
+        throw new DependencyUnavailable('validator', `${GrpcStatus[code]}: ${details}`);
       }
     },
     isServing: async () => {
