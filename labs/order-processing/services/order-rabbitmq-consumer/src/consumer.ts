@@ -89,8 +89,12 @@ export async function startRabbitMqConsumer(settings: RabbitMqSettings, processe
     isUp: () => link.isUp() && current !== undefined,
     stop: async () => {
       stopping = true;
-      if (current) await current.channel.cancel(current.consumerTag).catch(() => undefined);
+      const open = current;
+      if (open) await open.channel.cancel(open.consumerTag).catch(() => undefined);
       await Promise.all(inFlight);
+      // Closing the channel first waits for the broker's close-ok, so the acks sent before it are
+      // settled; closing the connection straight away could drop them, and the orders would come back.
+      if (open) await open.channel.close().catch(() => undefined);
       await link.close();
     },
   };
