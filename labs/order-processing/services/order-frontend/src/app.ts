@@ -11,7 +11,7 @@ import { createValidatorClient } from './validator-client';
 export const frontendApp: AppDefinition<FrontendConfig> = {
   name: 'order-frontend',
   description: FRONTEND_DESCRIPTION,
-  readConfig: (env) => readFrontendConfig(env),
+  readConfig: readFrontendConfig,
   start: async (config, log) => {
     const validator = createValidatorClient(config.validatorAddress);
     const rabbitmq = await openRabbitMqPublisher(config.rabbitmq, log);

@@ -1,5 +1,5 @@
 /** The Kafka consumer's configuration: environment variables only, validated at start. */
-import { describeEnv, port, readEnv, type ConfigOf } from '../../shared/src/env';
+import { describeEnv, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
 import { LIVENESS_PATH, READINESS_PATH } from '../../shared/src/http';
 import { KAFKA_ENV, KAFKA_GROUP_ID } from '../../shared/src/kafka';
 import { LOG_LEVEL } from '../../shared/src/log';
@@ -13,8 +13,8 @@ export const KAFKA_CONSUMER_ENV = {
 };
 export type KafkaConsumerConfig = ConfigOf<typeof KAFKA_CONSUMER_ENV>;
 
-export function readKafkaConsumerConfig(env: NodeJS.ProcessEnv): KafkaConsumerConfig {
-  return readEnv(KAFKA_CONSUMER_ENV, env);
+export function readKafkaConsumerConfig(env: NodeJS.ProcessEnv, files?: FileReader): KafkaConsumerConfig {
+  return readEnv(KAFKA_CONSUMER_ENV, env, files);
 }
 
 /** Only the health routes, on HEALTH_PORT. */

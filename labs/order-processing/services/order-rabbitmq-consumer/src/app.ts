@@ -8,7 +8,7 @@ import { startRabbitMqConsumer } from './consumer';
 export const rabbitmqConsumerApp: AppDefinition<RabbitMqConsumerConfig> = {
   name: 'order-rabbitmq-consumer',
   description: RABBITMQ_CONSUMER_DESCRIPTION,
-  readConfig: (env) => readRabbitMqConsumerConfig(env),
+  readConfig: readRabbitMqConsumerConfig,
   start: async (config, log) => {
     const consumer = await startRabbitMqConsumer(config.rabbitmq, new InMemoryProcessedOrders(), log);
     const health = createHealthServer(() => ({ rabbitmq: consumer.isUp() }), log);

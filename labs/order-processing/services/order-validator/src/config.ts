@@ -1,5 +1,5 @@
 /** The validator's configuration: environment variables only, validated at start. */
-import { describeEnv, port, readEnv, type ConfigOf } from '../../shared/src/env';
+import { describeEnv, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
 import { LOG_LEVEL } from '../../shared/src/log';
 import { ORDER_VALIDATOR_SERVICE } from '../../shared/src/proto';
 import { type AppDescription, WRITABLE_PATHS } from '../../shared/src/service';
@@ -10,8 +10,8 @@ export const VALIDATOR_ENV = {
 };
 export type ValidatorConfig = ConfigOf<typeof VALIDATOR_ENV>;
 
-export function readValidatorConfig(env: NodeJS.ProcessEnv): ValidatorConfig {
-  return readEnv(VALIDATOR_ENV, env);
+export function readValidatorConfig(env: NodeJS.ProcessEnv, files?: FileReader): ValidatorConfig {
+  return readEnv(VALIDATOR_ENV, env, files);
 }
 
 /** gRPC on PORT, with the standard health service reporting the server ("") and the validator SERVING. */

@@ -3,7 +3,7 @@
  * exit code 2), start, and on SIGTERM stop taking work, finish or hand back what is in flight, close
  * connections and exit 0 within {@link SHUTDOWN_DEADLINE_MS} (the chart's grace period is 30 s).
  */
-import { ConfigError, type EnvVarDescription } from './env';
+import { ConfigError, type EnvVarDescription, type FileReader } from './env';
 import { createLogger, errorText, type Logger, type LogLevel } from './log';
 
 /** A started app: `stop` ends it gracefully. */
@@ -15,7 +15,8 @@ export interface AppDefinition<C extends { readonly logLevel: LogLevel }> {
   /** The image and workload name, e.g. `order-frontend`. */
   readonly name: string;
   readonly description: AppDescription;
-  readConfig(env: NodeJS.ProcessEnv): C;
+  /** Reads and validates the environment; `files` reads Secret files (the disk unless a test passes its own). */
+  readConfig(env: NodeJS.ProcessEnv, files?: FileReader): C;
   start(config: C, log: Logger): Promise<RunningApp>;
 }
 
