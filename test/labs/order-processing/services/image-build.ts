@@ -83,8 +83,8 @@ export interface OfflineBuild {
 }
 
 /** Builds `service` offline as described above; throws with the reason a real build would fail. */
-export async function buildOffline(service: ServiceName): Promise<OfflineBuild> {
-  const [build, runtime, ...more] = parseDockerfile(dockerfileOf(service));
+export async function buildOffline(service: ServiceName, dockerfile = dockerfileOf(service)): Promise<OfflineBuild> {
+  const [build, runtime, ...more] = parseDockerfile(dockerfile);
   if (!build || !runtime || more.length > 0) throw new Error(`${service}/Dockerfile: expected two stages (build, run), found ${more.length + (runtime ? 2 : 1)}`);
   const scratch = mkdtempSync(join(tmpdir(), `iac-lab-kit-image-${service}-`));
   try {
@@ -175,7 +175,7 @@ function dockerIgnored(): (path: string) => boolean {
   return (path) => regexps.some((regexp) => regexp.test(path));
 }
 
-interface Lockfile {
+export interface Lockfile {
   packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>;
 }
 
@@ -203,12 +203,16 @@ function checkLockfileMatchesKit(service: ServiceName, cwd: string): void {
   if (JSON.stringify(rootEntry.dependencies ?? {}) !== JSON.stringify(pkg.dependencies ?? {}) || JSON.stringify(rootEntry.devDependencies ?? {}) !== JSON.stringify(pkg.devDependencies ?? {})) {
     throw new Error(`${service}: package-lock.json is out of sync with package.json (npm ci would refuse it): run npm install --package-lock-only in its folder`);
   }
+  const drift = lockfileDrift(lock);
+  if (drift.length > 0) throw new Error(`${service}: its lockfile pins other versions than the kit's (${drift.join(', ')}): tests would not run the code the image runs`);
+}
+
+/** The packages `lock` pins at another version than the kit's lockfile, as `path: version (kit: version)`. */
+export function lockfileDrift(lock: Lockfile): string[] {
   const kit: Lockfile = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8'));
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path !== '' && kit.packages[path]?.version !== entry.version) {
-      throw new Error(`${service}: its lockfile pins ${path} ${entry.version}, the kit's ${kit.packages[path]?.version ?? 'nothing'}: tests would not run the code the image runs`);
-    }
-  }
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && kit.packages[path]?.version !== entry.version)
+    .map(([path, entry]) => `${path}: ${entry.version} (kit: ${kit.packages[path]?.version ?? 'none'})`);
 }
 
 /** After `npm prune --omit=dev` only `dependencies` remain: the compiled code may require nothing else. */

@@ -73,6 +73,9 @@ export async function acceptOrder(body: unknown, deps: FrontendDependencies): Pr
       deps.log.info('order rejected', { orderId: order.id, reason: verdict.reason });
       return { status: 400, body: { error: verdict.reason } };
     }
+    // Both brokers or neither, as far as it can be known beforehand: publishing to one while the other is down would only make copies to skip.
+    const down = deps.publishers.find((publisher) => !publisher.isUp());
+    if (down) throw new DependencyUnavailable(down.dependency, 'not connected');
     const results = await Promise.allSettled(deps.publishers.map((publisher) => publisher.publish(order)));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     if (failed.length > 0) throw failed[0];

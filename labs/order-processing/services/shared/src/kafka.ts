@@ -28,10 +28,12 @@ const TO_KAFKAJS: Record<LogLevel, KafkaLogLevel> = {
 export function kafkaLogCreator(log: Logger): logCreator {
   return () =>
     ({ namespace, level, log: entry }) => {
-      // Our line has its own time; kafkajs's timestamp and logger name would only repeat it.
-      const { message, ...fields } = entry as { message: string; timestamp?: string; logger?: string };
+      // Our line has its own time; kafkajs's timestamp and logger name would only repeat it, and its
+      // stack traces (of connection errors it retries) would fill the log.
+      const { message, ...fields } = entry as { message: string; timestamp?: string; logger?: string; stack?: string };
       delete fields.timestamp;
       delete fields.logger;
+      delete fields.stack;
       const line = { kafkajs: namespace, ...fields };
       if (level <= KafkaLogLevel.ERROR) log.error(message, line);
       else if (level === KafkaLogLevel.WARN) log.warn(message, line);
