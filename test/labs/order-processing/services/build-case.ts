@@ -21,7 +21,8 @@ export function dockerfileTests(service: ServiceName, description: AppDescriptio
   let image: OfflineBuild;
   beforeAll(async () => {
     image = await buildOffline(service);
-  }, 9_000);
+    // About 3 s on an idle 2-core machine (most of it the compiler); generous for a loaded one.
+  }, 30_000);
   afterAll(() => image?.cleanup());
 
   const buildLine = `docker build -t ${service}:0.1.0 -f labs/order-processing/services/${service}/Dockerfile labs/order-processing/services`;
@@ -60,7 +61,7 @@ export function dockerfileTests(service: ServiceName, description: AppDescriptio
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toBe(`${service}: Missing ${first.name}: expected ${first.expected}. Fix: set ${first.name}, e.g. ${first.name}=${first.example}\n`);
     expect(run.stdout()).toBe('');
-  });
+  }, 15_000);
 
   test('the image\'s CMD, with the environment it describes (dependencies unreachable), starts, logs JSON, and exits 0 on SIGTERM', async () => {
     const secrets = mkdtempSync(join(tmpdir(), 'iac-lab-kit-secrets-'));
@@ -104,5 +105,5 @@ export function dockerfileTests(service: ServiceName, description: AppDescriptio
     } finally {
       rmSync(secrets, { recursive: true, force: true });
     }
-  });
+  }, 15_000);
 }

@@ -5,7 +5,7 @@ const dockerfile = dockerfileOf('order-validator');
 
 test('a Dockerfile that forgets to copy the shared module fails where the compiler does', async () => {
   await expect(buildOffline('order-validator', dockerfile.replace('COPY shared/src ./shared/src\n', ''))).rejects.toThrow(/tsc -p order-validator\/tsconfig.json failed in the build stage:[\s\S]*Cannot find module '\.\.\/\.\.\/shared\/src\/service'/);
-}, 9_000);
+}, 30_000);
 
 test('a COPY source missing from the build context fails the build', async () => {
   await expect(buildOffline('order-validator', dockerfile.replace('COPY order-validator/src ', 'COPY validator/src '))).rejects.toThrow(

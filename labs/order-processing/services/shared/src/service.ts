@@ -71,9 +71,11 @@ export async function runApp<C extends { readonly logLevel: LogLevel }>(app: App
     process.exit(2);
   }
   const log = createLogger(config.logLevel);
+  const starting = app.start(config, log);
+  // Listening for SIGTERM from the start: a pod deleted while it starts still stops gracefully.
+  stopOnSignal({ stop: async () => (await starting).stop() }, log);
   try {
-    const running = await app.start(config, log);
-    stopOnSignal(running, log);
+    await starting;
   } catch (err) {
     log.error('could not start', { error: errorText(err) });
     process.exit(1);
