@@ -1,10 +1,10 @@
 /** The front end's configuration: environment variables only, validated at start. */
-import { describeEnv, hostPort, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
-import { LIVENESS_PATH, READINESS_PATH } from '../../shared/src/http';
+import { hostPort, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
+import { httpListener } from '../../shared/src/http';
 import { KAFKA_ENV } from '../../shared/src/kafka';
 import { LOG_LEVEL } from '../../shared/src/log';
 import { RABBITMQ_ENV } from '../../shared/src/rabbitmq';
-import { type AppDescription, WRITABLE_PATHS } from '../../shared/src/service';
+import { type AppDescription, describeApp } from '../../shared/src/service';
 
 export const FRONTEND_ENV = {
   port: port('PORT', '5000'),
@@ -20,8 +20,4 @@ export function readFrontendConfig(env: NodeJS.ProcessEnv, files?: FileReader): 
 }
 
 /** HTTP on PORT: the API and the health routes on the same port. */
-export const FRONTEND_DESCRIPTION: AppDescription = {
-  env: describeEnv(FRONTEND_ENV),
-  listeners: [{ variable: 'PORT', protocol: 'http', liveness: LIVENESS_PATH, readiness: READINESS_PATH }],
-  writablePaths: WRITABLE_PATHS,
-};
+export const FRONTEND_DESCRIPTION: AppDescription = describeApp(FRONTEND_ENV, [httpListener('PORT')]);

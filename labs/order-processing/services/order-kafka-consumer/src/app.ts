@@ -1,6 +1,6 @@
 /** The Kafka consumer as it runs in its pod: the consumer, the health port, graceful stop. */
 import { Kafka } from 'kafkajs';
-import { closeServer, createHealthServer, listen } from '../../shared/src/http';
+import { withHealthPort } from '../../shared/src/http';
 import { kafkaConfig } from '../../shared/src/kafka';
 import { InMemoryProcessedOrders } from '../../shared/src/processed-orders';
 import type { AppDefinition } from '../../shared/src/service';
@@ -14,14 +14,6 @@ export const kafkaConsumerApp: AppDefinition<KafkaConsumerConfig> = {
   start: async (config, log) => {
     const kafka = new Kafka(kafkaConfig('order-kafka-consumer', config.kafka.brokers, config.logLevel, log));
     const consumer = startKafkaConsumer(kafka, config.kafka.topic, config.groupId, new InMemoryProcessedOrders(), log);
-    const health = createHealthServer(() => ({ kafka: consumer.isUp() }), log);
-    const port = await listen(health, config.healthPort);
-    log.info('health endpoints listening', { port });
-    return {
-      stop: async () => {
-        await consumer.stop();
-        await closeServer(health);
-      },
-    };
+    return withHealthPort(consumer, 'kafka', config.healthPort, log);
   },
 };

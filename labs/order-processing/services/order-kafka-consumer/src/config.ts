@@ -1,9 +1,9 @@
 /** The Kafka consumer's configuration: environment variables only, validated at start. */
-import { describeEnv, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
-import { LIVENESS_PATH, READINESS_PATH } from '../../shared/src/http';
+import { port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
+import { httpListener } from '../../shared/src/http';
 import { KAFKA_ENV, KAFKA_GROUP_ID } from '../../shared/src/kafka';
 import { LOG_LEVEL } from '../../shared/src/log';
-import { type AppDescription, WRITABLE_PATHS } from '../../shared/src/service';
+import { type AppDescription, describeApp } from '../../shared/src/service';
 
 export const KAFKA_CONSUMER_ENV = {
   healthPort: port('HEALTH_PORT', '8080'),
@@ -18,8 +18,4 @@ export function readKafkaConsumerConfig(env: NodeJS.ProcessEnv, files?: FileRead
 }
 
 /** Only the health routes, on HEALTH_PORT. */
-export const KAFKA_CONSUMER_DESCRIPTION: AppDescription = {
-  env: describeEnv(KAFKA_CONSUMER_ENV),
-  listeners: [{ variable: 'HEALTH_PORT', protocol: 'http', liveness: LIVENESS_PATH, readiness: READINESS_PATH }],
-  writablePaths: WRITABLE_PATHS,
-};
+export const KAFKA_CONSUMER_DESCRIPTION: AppDescription = describeApp(KAFKA_CONSUMER_ENV, [httpListener('HEALTH_PORT')]);

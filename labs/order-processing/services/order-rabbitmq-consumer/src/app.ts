@@ -1,5 +1,5 @@
 /** The RabbitMQ consumer as it runs in its pod: the consumer, the health port, graceful stop. */
-import { closeServer, createHealthServer, listen } from '../../shared/src/http';
+import { withHealthPort } from '../../shared/src/http';
 import { InMemoryProcessedOrders } from '../../shared/src/processed-orders';
 import type { AppDefinition } from '../../shared/src/service';
 import { RABBITMQ_CONSUMER_DESCRIPTION, type RabbitMqConsumerConfig, readRabbitMqConsumerConfig } from './config';
@@ -11,14 +11,6 @@ export const rabbitmqConsumerApp: AppDefinition<RabbitMqConsumerConfig> = {
   readConfig: readRabbitMqConsumerConfig,
   start: async (config, log) => {
     const consumer = await startRabbitMqConsumer(config.rabbitmq, new InMemoryProcessedOrders(), log);
-    const health = createHealthServer(() => ({ rabbitmq: consumer.isUp() }), log);
-    const port = await listen(health, config.healthPort);
-    log.info('health endpoints listening', { port });
-    return {
-      stop: async () => {
-        await consumer.stop();
-        await closeServer(health);
-      },
-    };
+    return withHealthPort(consumer, 'rabbitmq', config.healthPort, log);
   },
 };

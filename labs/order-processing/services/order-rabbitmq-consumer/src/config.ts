@@ -1,9 +1,9 @@
 /** The RabbitMQ consumer's configuration: environment variables only, validated at start. */
-import { describeEnv, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
-import { LIVENESS_PATH, READINESS_PATH } from '../../shared/src/http';
+import { port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
+import { httpListener } from '../../shared/src/http';
 import { LOG_LEVEL } from '../../shared/src/log';
 import { RABBITMQ_ENV } from '../../shared/src/rabbitmq';
-import { type AppDescription, WRITABLE_PATHS } from '../../shared/src/service';
+import { type AppDescription, describeApp } from '../../shared/src/service';
 
 export const RABBITMQ_CONSUMER_ENV = {
   healthPort: port('HEALTH_PORT', '8080'),
@@ -17,8 +17,4 @@ export function readRabbitMqConsumerConfig(env: NodeJS.ProcessEnv, files?: FileR
 }
 
 /** Only the health routes, on HEALTH_PORT. */
-export const RABBITMQ_CONSUMER_DESCRIPTION: AppDescription = {
-  env: describeEnv(RABBITMQ_CONSUMER_ENV),
-  listeners: [{ variable: 'HEALTH_PORT', protocol: 'http', liveness: LIVENESS_PATH, readiness: READINESS_PATH }],
-  writablePaths: WRITABLE_PATHS,
-};
+export const RABBITMQ_CONSUMER_DESCRIPTION: AppDescription = describeApp(RABBITMQ_CONSUMER_ENV, [httpListener('HEALTH_PORT')]);

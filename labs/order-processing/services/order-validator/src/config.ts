@@ -1,8 +1,8 @@
 /** The validator's configuration: environment variables only, validated at start. */
-import { describeEnv, port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
+import { port, readEnv, type ConfigOf, type FileReader } from '../../shared/src/env';
 import { LOG_LEVEL } from '../../shared/src/log';
 import { ORDER_VALIDATOR_SERVICE } from '../../shared/src/proto';
-import { type AppDescription, WRITABLE_PATHS } from '../../shared/src/service';
+import { type AppDescription, describeApp } from '../../shared/src/service';
 
 export const VALIDATOR_ENV = {
   port: port('PORT', '50051'),
@@ -15,8 +15,4 @@ export function readValidatorConfig(env: NodeJS.ProcessEnv, files?: FileReader):
 }
 
 /** gRPC on PORT, with the standard health service reporting the server ("") and the validator SERVING. */
-export const VALIDATOR_DESCRIPTION: AppDescription = {
-  env: describeEnv(VALIDATOR_ENV),
-  listeners: [{ variable: 'PORT', protocol: 'grpc', healthServices: ['', ORDER_VALIDATOR_SERVICE] }],
-  writablePaths: WRITABLE_PATHS,
-};
+export const VALIDATOR_DESCRIPTION: AppDescription = describeApp(VALIDATOR_ENV, [{ variable: 'PORT', protocol: 'grpc', healthServices: ['', ORDER_VALIDATOR_SERVICE] }]);

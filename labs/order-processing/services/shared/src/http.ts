@@ -4,11 +4,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from './log';
+import type { Listener, RunningApp } from './service';
 
 /** Liveness: 200 while the process can answer at all. A failing liveness probe restarts the pod. */
 export const LIVENESS_PATH = '/healthz';
 /** Readiness: 200 only when every dependency is up. A failing readiness probe takes the pod out of its Service. */
 export const READINESS_PATH = '/readyz';
+
+/** An HTTP listener on the port `variable` sets, serving both health routes. */
+export function httpListener(variable: string): Listener {
+  return { variable, protocol: 'http', liveness: LIVENESS_PATH, readiness: READINESS_PATH };
+}
 
 /** Each dependency by name, true when up, e.g. `{ rabbitmq: true, kafka: false }`. */
 export type DependencyStatus = Record<string, boolean>;
@@ -54,6 +60,26 @@ export function createHealthServer(readiness: ReadinessCheck, log: Logger): Serv
         if (!res.headersSent) sendJson(res, 500, { error: 'health check failed' });
       });
   });
+}
+
+/**
+ * A consumer's pod: the consumer, and its health routes on `port` (ready while `consumer.isUp()`,
+ * reported as `dependency`). Stopping stops the consumer first, then the health port.
+ */
+export async function withHealthPort(
+  consumer: { isUp(): boolean; stop(): Promise<void> },
+  dependency: string,
+  port: number,
+  log: Logger,
+): Promise<RunningApp> {
+  const health = createHealthServer(() => ({ [dependency]: consumer.isUp() }), log);
+  log.info('health endpoints listening', { port: await listen(health, port) });
+  return {
+    stop: async () => {
+      await consumer.stop();
+      await closeServer(health);
+    },
+  };
 }
 
 /** Starts `server` on `port` (0: any free port) and resolves the port it got. */

@@ -3,7 +3,7 @@
  * exit code 2), start, and on SIGTERM stop taking work, finish or hand back what is in flight, close
  * connections and exit 0 within {@link SHUTDOWN_DEADLINE_MS} (the chart's grace period is 30 s).
  */
-import { ConfigError, type EnvVarDescription, type FileReader } from './env';
+import { ConfigError, describeEnv, type EnvSpec, type EnvVarDescription, type FileReader } from './env';
 import { createLogger, errorText, type Logger, type LogLevel } from './log';
 
 /** A started app: `stop` ends it gracefully. */
@@ -101,3 +101,8 @@ export interface AppDescription {
 
 /** The one writable path of every app (an emptyDir in the chart); Node writes nothing there by default. */
 export const WRITABLE_PATHS = ['/tmp'] as const;
+
+/** An app's description from its variables and listeners. */
+export function describeApp(spec: EnvSpec, listeners: readonly Listener[]): AppDescription {
+  return { env: describeEnv(spec), listeners, writablePaths: WRITABLE_PATHS };
+}
