@@ -5,7 +5,7 @@
  * and an auth token). `env` is the service's environment contract pointing at both.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -31,6 +31,7 @@ export interface DataTier {
 export async function startDataTier(): Promise<DataTier> {
   const [postgres, redis] = await Promise.all([startPostgres({ tls: true }), startRedis({ tls: true })]);
   const dir = mkdtempSync(join(tmpdir(), 'ecommerce-backend-test-'));
+  chmodSync(dir, 0o755); // the CA certificates are public; the image test reads them as uid 1000
   const files = { postgresCa: join(dir, 'postgres-ca.pem'), redisCa: join(dir, 'redis-ca.pem') };
   writeFileSync(files.postgresCa, postgres.ca!);
   writeFileSync(files.redisCa, redis.ca!);

@@ -114,11 +114,14 @@ function port(env: Env, name: string, fallback: number): number {
   return n;
 }
 
-/** A secret: at least `minLength` printable ASCII characters. Its value never appears in a message. */
+/**
+ * A secret: at least `minLength` characters, none of them a control character (a secret pasted
+ * with its line break is the usual mistake). Its value never appears in a message.
+ */
 function secret(env: Env, name: string, minLength: number): string {
   const value = required(env, name, '<from Secrets Manager>');
-  if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new ConfigError(name, `the value (${value.length} characters) holds spaces, line breaks or non-ASCII characters`, `set ${name} to the secret's exact value`);
+  if (/[\x00-\x1f\x7f]/.test(value)) {
+    throw new ConfigError(name, `the value (${value.length} characters) holds a line break or another control character`, `set ${name} to the secret's exact value`);
   }
   if (value.length < minLength) {
     throw new ConfigError(name, `the value has ${value.length} characters, expected at least ${minLength}`, `set ${name} to a longer random value, e.g. from \`openssl rand -base64 48\``);
