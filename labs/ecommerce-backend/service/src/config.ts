@@ -120,7 +120,7 @@ function port(env: Env, name: string, fallback: number): number {
  */
 function secret(env: Env, name: string, minLength: number): string {
   const value = required(env, name, '<from Secrets Manager>');
-  if (/[\x00-\x1f\x7f]/.test(value)) {
+  if ([...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
     throw new ConfigError(name, `the value (${value.length} characters) holds a line break or another control character`, `set ${name} to the secret's exact value`);
   }
   if (value.length < minLength) {

@@ -59,7 +59,7 @@ export async function migrate(client: Client, migrations: readonly Migration[]):
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
   } catch (err) {
     // 55P03 lock_not_available: lock_timeout ended the wait.
-    if ((err as { code?: string }).code === '55P03') throw new Error(`another migration task held the migration lock for over ${LOCK_WAIT}; is one stuck?`);
+    if ((err as { code?: string }).code === '55P03') throw new Error(`another migration task held the migration lock for over ${LOCK_WAIT}; is one stuck?`, { cause: err });
     throw err;
   }
   try {
@@ -87,7 +87,7 @@ export async function migrate(client: Client, migrations: readonly Migration[]):
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${migration.version} failed and was rolled back: ${(err as Error).message}`);
+        throw new Error(`migration ${migration.version} failed and was rolled back: ${(err as Error).message}`, { cause: err });
       }
       applied.push(migration.version);
       log.info('migration applied', { version: migration.version });
