@@ -8,14 +8,14 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
-import type { LabId } from '../../labs/catalogue';
-import { exercisesOf, solutionPatch } from '../../labs/exercises';
-import { applyPatch, copyOfKit } from '../../labs/kit-copy';
-import type { runLab as RunLab } from '../../labs/lab-command';
+import { type LabId, labOf } from '../../labs/index';
+import { solutionPatch } from '../../labs/cli/fixtures';
+import { applyPatch, copyOfKit } from '../../labs/cli/kit-copy';
+import type { runLab as RunLab } from '../../labs/cli/lab-command';
 
 async function checkIn(root: string, lab: LabId, exercise: number) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- that tree's own command
-  const { runLab } = require(join(root, 'labs/lab-command')) as { runLab: typeof RunLab };
+  const { runLab } = require(join(root, 'labs/cli/lab-command')) as { runLab: typeof RunLab };
   let out = '';
   let err = '';
   const code = await runLab(['check', lab, '--exercise', String(exercise), '--json'], { out: (t) => (out += t), err: (t) => (err += t), tty: false });
@@ -24,7 +24,7 @@ async function checkIn(root: string, lab: LabId, exercise: number) {
 
 async function main(lab: LabId): Promise<void> {
   const results = [];
-  for (const { number } of exercisesOf(lab)) {
+  for (const { number } of labOf(lab).exercises) {
     const starter = await checkIn(REPO_ROOT, lab, number);
     const copy = copyOfKit();
     try {

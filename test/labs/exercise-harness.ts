@@ -8,9 +8,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
-import type { LabId } from '../../labs/catalogue';
-import { exercisesOf } from '../../labs/exercises';
-import { readGuide } from '../../labs/guide';
+import { type LabId, labOf } from '../../labs/index';
+import { readGuide } from '../../labs/cli/guide';
 
 interface Run {
   readonly code: number;
@@ -19,7 +18,7 @@ interface Run {
 }
 
 export function describeExercises(labId: LabId): void {
-  const exercises = exercisesOf(labId);
+  const exercises = labOf(labId).exercises;
   const cases = exercises.map((e) => [e.number, e.title] as const);
   let results: { exercise: number; starter: Run; solution: Run }[];
   const resultOf = (number: number) => results.find((r) => r.exercise === number)!;

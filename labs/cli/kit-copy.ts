@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT } from '../common/dist';
+import { REPO_ROOT } from '../../common/dist';
 
 /**
  * A copy of the kit's files at `root` (tracked and new, not ignored) that shares its node_modules.
