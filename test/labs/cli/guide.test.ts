@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../common/dist';
-import { LABS } from '../../labs/catalogue';
-import { GUIDE_SECTIONS, guideBullets, guideCommands, parseGuide, readBlock, readGuide, replaceBlock } from '../../labs/guide';
+import { REPO_ROOT } from '../../../common/dist';
+import { GUIDE_SECTIONS, guideBullets, guideCommands, parseGuide, readBlock, readGuide, replaceBlock } from '../../../labs/cli/guide';
+import { LABS } from '../../../labs/index';
 
 const sample = `# A lab
 

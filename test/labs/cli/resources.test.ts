@@ -1,5 +1,5 @@
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { fromCloudAssembly, fromManifests, fromOfflinePlan } from '../../labs/resources';
+import { fromCloudAssembly, fromManifests, fromOfflinePlan } from '../../../labs/cli/resources';
 
 test('CloudFormation: links from Ref, GetAtt, Sub and DependsOn within the stack, roles to what their policies grant; names from the construct path', () => {
   const template = {

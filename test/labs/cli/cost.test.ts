@@ -1,7 +1,8 @@
-import { findLab, type Lab } from '../../labs/catalogue';
-import { chargedItems, estimateCost, HOURS_PER_MONTH, pricingModels } from '../../labs/cost';
-import PRICES from '../../labs/prices.json';
-import type { LabResource } from '../../labs/resources';
+import { chargedItems, estimateCost, HOURS_PER_MONTH, pricingModels } from '../../../labs/cli/cost';
+import type { Lab } from '../../../labs/cli/lab';
+import PRICES from '../../../labs/cli/prices.json';
+import type { LabResource } from '../../../labs/cli/resources';
+import { findLab } from '../../../labs/index';
 
 const resource = (id: string, type: string, props: Record<string, unknown> = {}, uses: string[] = []): LabResource => ({
   id,
@@ -103,7 +104,7 @@ describe('GCP pricing from the plan', () => {
 
 test('a resource type without a price fails loudly, naming the type and the file to fix', () => {
   expect(() => estimate(autoPipe, [resource('x', 'AWS::Lambda::Function')])).toThrow(
-    'No price for AWS::Lambda::Function (x): add it to labs/prices.json "types", as a pricing model or "free".',
+    'No price for AWS::Lambda::Function (x): add it to labs/cli/prices.json "types", as a pricing model or "free".',
   );
 });
 

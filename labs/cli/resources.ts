@@ -4,8 +4,8 @@
  * Kubernetes objects a cdk8s chart writes. Costs, diagrams and exercise checks read this.
  */
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import type { PlannedResource } from '../gcp/offline/plan';
-import type { Manifest } from '../k8s/checks/manifest';
+import type { PlannedResource } from '../../gcp/offline/plan';
+import type { Manifest } from '../../k8s/checks/manifest';
 
 export interface LabResource {
   /** Unique within a lab: `<stack>/<logicalId>`, the Pulumi name, or `<Kind>/<namespace>/<name>`. */

@@ -2,9 +2,9 @@
  * What the kit tests and how: the testing-iac lab's "infrastructure" is the test suite itself.
  * Read from the test files, so the lab's diagram follows the suite as it grows.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { REPO_ROOT } from '../common/dist';
+import { REPO_ROOT } from '../../common/dist';
 import type { LabResource } from './resources';
 
 /** The techniques the testing-iac lab teaches, and how a test file shows it uses one. */
@@ -50,11 +50,12 @@ function importedFolders(root: string, file: string, seen: Set<string>): Set<str
   const folders = new Set<string>();
   if (seen.has(file)) return folders;
   seen.add(file);
-  for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)) {
+  // Import statements only (at the start of a line): not the same words inside a string of a test.
+  for (const match of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?\sfrom '(\.\.?\/[^']+)'/gm)) {
     const target = resolve(dirname(file), match[1]);
     const folder = relative(root, target).split('/')[0];
     if (folder !== 'test') folders.add(folder);
-    else for (const inner of importedFolders(root, `${target}.ts`, seen)) folders.add(inner);
+    else if (existsSync(`${target}.ts`)) for (const inner of importedFolders(root, `${target}.ts`, seen)) folders.add(inner);
   }
   return folders;
 }

@@ -1,5 +1,5 @@
-import { toMermaid, toSvg } from '../../labs/diagram';
-import type { LabResource } from '../../labs/resources';
+import { toMermaid, toSvg } from '../../../labs/cli/diagram';
+import type { LabResource } from '../../../labs/cli/resources';
 
 const r = (id: string, type: string, group: string, uses: string[] = [], name = id): LabResource => ({ id, type, name, group, props: {}, uses });
 

@@ -1,12 +1,11 @@
 /**
- * Estimates what a lab costs from the resources it synthesizes, priced from labs/prices.json.
+ * Estimates what a lab costs from the resources it synthesizes, priced from labs/cli/prices.json.
  * Nothing here is a hand-written list per lab: change the code (more tasks, a NAT gateway,
  * Spot nodes) and the estimate changes with it.
  */
 import PRICES from './prices.json';
-import type { Lab } from './catalogue';
+import type { Lab, LabOutput } from './lab';
 import type { LabResource } from './resources';
-import type { LabOutput } from './synth';
 
 export type Cloud = keyof typeof PRICES.clouds;
 type Model = (r: LabResource, ctx: PricingContext) => CostItem[];
@@ -77,10 +76,10 @@ export function estimateCost(lab: Lab, output: LabOutput): CostEstimate {
   const resources = output.resources.flatMap((r): CostLine[] => {
     const modelName = pricingModelOf(r.type);
     if (modelName === undefined) {
-      throw new Error(`No price for ${r.type} (${r.id}): add it to labs/prices.json "types", as a pricing model or "free".`);
+      throw new Error(`No price for ${r.type} (${r.id}): add it to labs/cli/prices.json "types", as a pricing model or "free".`);
     }
     const model = MODELS[modelName];
-    if (model === undefined) throw new Error(`labs/prices.json names an unknown pricing model "${modelName}" for ${r.type}.`);
+    if (model === undefined) throw new Error(`labs/cli/prices.json names an unknown pricing model "${modelName}" for ${r.type}.`);
     const items = model(r, ctx);
     if (items.length === 0) return [{ resource: r.id, type: r.type, item: 'no charge', detail: '', basis: 'free', perHour: 0, perMonth: 0 }];
     return items.map((i) => ({ resource: r.id, type: r.type, ...i }));
@@ -115,13 +114,13 @@ class PricingContext {
 
   price(key: string): Price {
     const price = (PRICES.clouds[this.cloud].prices as Record<string, Price>)[key];
-    if (price === undefined) throw new Error(`labs/prices.json has no ${this.cloud} price "${key}".`);
+    if (price === undefined) throw new Error(`labs/cli/prices.json has no ${this.cloud} price "${key}".`);
     return price;
   }
 
   assumption(key: string): Price {
     const value = (PRICES.clouds[this.cloud].assumptions as Record<string, Price>)[key];
-    if (value === undefined) throw new Error(`labs/prices.json has no ${this.cloud} assumption "${key}".`);
+    if (value === undefined) throw new Error(`labs/cli/prices.json has no ${this.cloud} assumption "${key}".`);
     return value;
   }
 
@@ -163,7 +162,7 @@ class PricingContext {
   }
 }
 
-/** The names labs/prices.json may give a type: a pricing model, or "free". */
+/** The names labs/cli/prices.json may give a type: a pricing model, or "free". */
 export function pricingModels(): string[] {
   return Object.keys(MODELS);
 }

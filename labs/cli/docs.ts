@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../common/dist';
-import { LABS } from './catalogue';
+import { REPO_ROOT } from '../../common/dist';
+import { LABS } from '../index';
 import { chargedItems, estimateCost, money, type CostEstimate } from './cost';
 import { toMermaid } from './diagram';
 import { guidePath, readBlock } from './guide';
@@ -57,7 +57,7 @@ function diagramBlock(mermaid: string): string {
 export function costBlock(estimate: CostEstimate): string {
   const charged = chargedItems(estimate);
   const free = estimate.resources.filter((l) => l.basis === 'free').length;
-  const basis = `Estimated by \`npm run lab -- docs\` from the synthesized dev profile, with the ${estimate.currency} list prices of ${estimate.priceDate} for ${estimate.region} in labs/prices.json.`;
+  const basis = `Estimated by \`npm run lab -- docs\` from the synthesized dev profile, with the ${estimate.currency} list prices of ${estimate.priceDate} for ${estimate.region} in labs/cli/prices.json.`;
   if (charged.length === 0) return `${basis} None of its ${free} resources is charged.\n`;
   return [
     '| item | how it is charged | per hour | per month |',

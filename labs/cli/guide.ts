@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../common/dist';
+import { REPO_ROOT } from '../../common/dist';
 
 /** Every guide has these sections, in this order. */
 export const GUIDE_SECTIONS = ['Objectives', 'Architecture', 'Cost', 'Prerequisites', 'Steps', 'Verify', 'Teardown', 'Exercises'] as const;

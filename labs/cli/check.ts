@@ -2,14 +2,10 @@
  * `lab check`: a lab's policy checks (cdk-nag, the CIS policies, the Kubernetes gate) in both
  * profiles, then its Jest tests, reported step by step; and `--exercise N`, a learner's check.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { REPO_ROOT } from '../common/dist';
-import { PROFILES, type Profile } from '../common/profiles';
-import type { Lab } from './catalogue';
-import { exercisesOf } from './exercises';
+import { REPO_ROOT } from '../../common/dist';
+import { PROFILES, type Profile } from '../../common/profiles';
+import { type FileResult, runJest } from './jest';
+import type { Lab } from './lab';
 import { synthesizeLab } from './synth';
 
 export interface StepResult {
@@ -114,7 +110,7 @@ function policySteps(lab: Lab): Step[] {
       return PROFILES.map((profile) => ({
         name: `CIS policies (${profile})`,
         run: async () => {
-          const [{ planLab }, { runPolicies }] = await Promise.all([import('../gcp/offline/plan'), import('../gcp/policies')]);
+          const [{ planLab }, { runPolicies }] = await Promise.all([import('../../gcp/offline/plan'), import('../../gcp/policies')]);
           const findings = runPolicies((await planLab(source.program, profile)).resources, { profile });
           const failed = findings.filter((f) => !f.pass);
           return {
@@ -129,7 +125,7 @@ function policySteps(lab: Lab): Step[] {
       return PROFILES.map((profile) => ({
         name: `schema and pod policies (${profile})`,
         run: async () => {
-          const [{ synthCharts }, { checkManifests, formatRef }] = await Promise.all([import('../k8s/synth'), import('../k8s/checks')]);
+          const [{ synthCharts }, { checkManifests, formatRef }] = await Promise.all([import('../../k8s/synth'), import('../../k8s/checks')]);
           const manifests = synthCharts({ profile }).find((c) => c.chart === source.chart)!.manifests;
           const results = checkManifests(manifests);
           const failed = results.filter((r) => !r.pass);
@@ -146,60 +142,6 @@ function policySteps(lab: Lab): Step[] {
   }
 }
 
-export interface FileResult {
-  readonly file: string;
-  readonly pass: boolean;
-  readonly tests: number;
-  readonly failures: string[];
-}
-
-export interface JestOptions {
-  /**
-   * Run these exact test files, in one process, from these test folders (e.g. the same test in
-   * the kit and in a changed copy of it): one Jest start instead of one per folder.
-   */
-  readonly files?: { readonly roots: readonly string[] };
-}
-
-/**
- * Runs Jest on the given path patterns (or exact files) in a child process, with the kit's
- * configuration at `root`, and returns a result per test file (paths relative to `root`).
- */
-export async function runJest(patterns: readonly string[], root = REPO_ROOT, options: JestOptions = {}): Promise<FileResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'iac-lab-jest-'));
-  const outputFile = join(dir, 'results.json');
-  try {
-    const stderr = await new Promise<string>((resolve, reject) => {
-      // --roots takes every argument after it: it comes last.
-      const exact = options.files ? ['--runInBand', '--runTestsByPath', '--roots', ...options.files.roots] : [];
-      const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), ...patterns, '--json', `--outputFile=${outputFile}`, ...exact], {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let err = '';
-      child.stderr.on('data', (chunk) => (err += chunk));
-      child.on('error', reject);
-      child.on('close', () => resolve(err));
-    });
-    let report: { testResults: { name: string; status: string; message: string; assertionResults: { status: string; fullName: string }[] }[] };
-    try {
-      report = JSON.parse(readFileSync(outputFile, 'utf8'));
-    } catch {
-      throw new Error(`Jest did not report: ${stderr.trim().split('\n').slice(-5).join(' ')}`);
-    }
-    return report.testResults
-      .map((r) => ({
-        file: relative(root, r.name),
-        pass: r.status === 'passed',
-        tests: r.assertionResults.length,
-        failures: r.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName).concat(r.assertionResults.length === 0 && r.status !== 'passed' ? [r.message.split('\n')[0]] : []),
-      }))
-      .sort((a, b) => a.file.localeCompare(b.file));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export interface ExerciseReport {
   readonly lab: string;
   readonly exercise: number;
@@ -210,7 +152,7 @@ export interface ExerciseReport {
 
 /** Checks one exercise against the lab as the working tree synthesizes it now. */
 export async function checkExercise(lab: Lab, number: number): Promise<ExerciseReport> {
-  const exercise = exercisesOf(lab.id).find((e) => e.number === number)!;
+  const exercise = lab.exercises.find((e) => e.number === number)!;
   const profiles: readonly Profile[] = exercise.profiles ?? ['dev'];
   const outputs = Object.fromEntries(await Promise.all(profiles.map(async (p) => [p, await synthesizeLab(lab, p, { validate: false })] as const)));
   const problems = await exercise.check({ ...outputs, root: REPO_ROOT });

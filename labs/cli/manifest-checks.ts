@@ -3,9 +3,9 @@
  * verdict, workloads and their mounted files, and the NetworkPolicy rules that govern a workload.
  * Shared by the k8s-web-app and order-processing exercises.
  */
-import type { Profile } from '../common/profiles';
-import { type Manifest, selects } from '../k8s/checks/manifest';
-import type { ExerciseInput } from './exercises';
+import type { Profile } from '../../common/profiles';
+import { type Manifest, selects } from '../../k8s/checks/manifest';
+import type { ExerciseInput } from './lab';
 
 /** The chart's objects in one profile (a Kubernetes resource's props is the whole object). */
 export function manifestsOf(input: ExerciseInput, profile: Profile = 'dev'): Manifest[] {
@@ -19,7 +19,7 @@ export function manifestsOf(input: ExerciseInput, profile: Profile = 'dev'): Man
  * budgets, NetworkPolicies, dev fit), one line each. Loaded on demand: the schema models are large.
  */
 export async function gateProblems(manifests: readonly Manifest[], profile: Profile): Promise<string[]> {
-  const { checkManifests, formatRef } = await import('../k8s/checks');
+  const { checkManifests, formatRef } = await import('../../k8s/checks');
   return checkManifests(manifests)
     .filter((r) => !r.pass)
     .map((r) => `the gate fails (${profile}): ${r.check} on ${formatRef(r.object)}${r.field ? ` at ${r.field}` : ''}: ${r.message}. Fix it so npm run k8s:check passes`);

@@ -5,15 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_DIR, REPO_ROOT } from '../../common/dist';
-import { findLab, LAB_IDS, LABS } from '../../labs/catalogue';
-import { checkLabs, runJest, type FileResult } from '../../labs/check';
-import { estimateCost } from '../../labs/cost';
-import { generatedDocs } from '../../labs/docs';
-import { exercisesOf } from '../../labs/exercises';
-import { readGuide } from '../../labs/guide';
-import { runLab, USAGE } from '../../labs/lab-command';
-import { synthesizeLab } from '../../labs/synth';
+import { DIST_DIR, REPO_ROOT } from '../../../common/dist';
+import { checkLabs } from '../../../labs/cli/check';
+import { estimateCost } from '../../../labs/cli/cost';
+import { generatedDocs } from '../../../labs/cli/docs';
+import { readGuide } from '../../../labs/cli/guide';
+import { type FileResult, runJest } from '../../../labs/cli/jest';
+import { runLab, USAGE } from '../../../labs/cli/lab-command';
+import { synthesizeLab } from '../../../labs/cli/synth';
+import { findLab, LAB_IDS, LABS } from '../../../labs/index';
 
 async function lab(...argv: string[]) {
   let out = '';
@@ -46,7 +46,7 @@ test('show gives the guide summary, its commands, the exercises and where the co
   expect(out).toContain(readGuide('gke').title);
   expect(out).toContain('$ pulumi preview');
   expect(out).toMatch(/Teardown:\n(\s+\$ .+\n)+/);
-  for (const e of exercisesOf('gke')) expect(out).toContain(`${e.number}. ${e.title}`);
+  for (const e of findLab('gke')!.exercises) expect(out).toContain(`${e.number}. ${e.title}`);
   expect(out).toContain('Code:   gcp/, Pulumi.yaml');
 });
 

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Yaml } from 'cdk8s';
-import { DIST_DIR, REPO_ROOT, type WrittenFile, writeDist } from '../common/dist';
-import type { Profile } from '../common/profiles';
-import type { Lab, LabId } from './catalogue';
-import { fromCloudAssembly, fromManifests, fromOfflinePlan, type LabResource } from './resources';
+import { DIST_DIR, REPO_ROOT, writeDist } from '../../common/dist';
+import type { Profile } from '../../common/profiles';
+import type { Lab, LabOutput } from './lab';
+import { fromCloudAssembly, fromManifests, fromOfflinePlan } from './resources';
 import { testInventory } from './test-inventory';
 
 export interface SynthOptions {
@@ -24,14 +24,6 @@ export interface SynthOptions {
    * @default true
    */
   readonly validate?: boolean;
-}
-
-export interface LabOutput {
-  readonly lab: LabId;
-  readonly profile: Profile;
-  readonly resources: readonly LabResource[];
-  /** What was written, when `write` was set. */
-  readonly files: readonly WrittenFile[];
 }
 
 /** Outputs already synthesized in this process: the code cannot change while it runs, so neither can they. */
@@ -52,7 +44,7 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
   switch (lab.source.kind) {
     case 'cdk': {
       // Loaded on demand: each tool's libraries take a second to load, and a command needs one tool.
-      const { createAutoPipeApp } = await import('../aws/auto-pipe-app');
+      const { createAutoPipeApp } = await import('../../aws/auto-pipe-app');
       const outdir = write ? join(DIST_DIR, outDir) : mkdtempSync(join(tmpdir(), 'iac-lab-'));
       try {
         if (write) rmSync(outdir, { recursive: true, force: true });
@@ -64,13 +56,13 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
       }
     }
     case 'pulumi': {
-      const { planLab } = await import('../gcp/offline/plan');
+      const { planLab } = await import('../../gcp/offline/plan');
       const plan = await planLab(lab.source.program, profile, overrides);
       const files = write ? [writeDist(`${outDir}/plan.json`, `${JSON.stringify(plan, null, 2)}\n`)] : [];
       return { lab: lab.id, profile, resources: fromOfflinePlan(plan.resources), files };
     }
     case 'cdk8s': {
-      const { synthCharts } = await import('../k8s/synth');
+      const { synthCharts } = await import('../../k8s/synth');
       const chart = lab.source.chart;
       const manifests = synthCharts({ profile, overrides }).find((c) => c.chart === chart)!.manifests;
       const files = write ? [writeDist(`${outDir}/${chart}.k8s.yaml`, `---\n${Yaml.stringify(...manifests)}`)] : [];
