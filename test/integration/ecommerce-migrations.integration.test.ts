@@ -30,13 +30,17 @@ afterAll(async () => {
 });
 
 let databases = 0;
-/** A new, empty database owned by the service's user; the env to migrate it and a superuser session on it. */
-async function freshDatabase(): Promise<{ env: Env; db: Client }> {
+/** Runs `check` on a new, empty database owned by the service's user: the env to migrate it, and a superuser session on it. */
+async function withFreshDatabase(check: (env: Env, db: Client) => Promise<void>): Promise<void> {
   const name = `shop_${++databases}`;
   await tier.admin.query(`CREATE DATABASE ${name} OWNER shop`);
   const db = new Client({ host: tier.postgres.host, port: tier.postgres.port, user: tier.postgres.user, password: tier.postgres.password, database: name, ssl: { ca: tier.postgres.ca } });
   await db.connect();
-  return { env: { ...tier.env, DB_NAME: name }, db };
+  try {
+    await check({ ...tier.env, DB_NAME: name }, db);
+  } finally {
+    await db.end();
+  }
 }
 
 /** The JSON log lines written since the last call. */
@@ -57,9 +61,8 @@ function migrationsCopy(files: Record<string, string> = {}, keep = VERSIONS): st
 
 const applied = async (db: Client) => (await db.query('SELECT version, checksum FROM schema_migrations ORDER BY version')).rows;
 
-test('applies every migration in order with its checksum, and a second run changes nothing', async () => {
-  const { env, db } = await freshDatabase();
-  try {
+test('applies every migration in order with its checksum, and a second run changes nothing', () =>
+  withFreshDatabase(async (env, db) => {
     logLines();
     await main({ ...env, LOG_LEVEL: 'info' });
     expect(logLines().find((line) => line.msg === 'schema is current')).toMatchObject({ applied: VERSIONS, latest: VERSIONS.at(-1) });
@@ -74,28 +77,20 @@ test('applies every migration in order with its checksum, and a second run chang
     await main({ ...env, LOG_LEVEL: 'info' });
     expect(logLines().find((line) => line.msg === 'schema is current')).toMatchObject({ applied: [] });
     expect(Number((await db.query('SELECT count(*) FROM products')).rows[0].count)).toBe(products);
-  } finally {
-    await db.end();
-  }
-});
+  }));
 
-test('four tasks migrating at once: each migration is applied exactly once and every task exits cleanly', async () => {
-  const { env, db } = await freshDatabase();
-  try {
+test('four tasks migrating at once: each migration is applied exactly once and every task exits cleanly', () =>
+  withFreshDatabase(async (env, db) => {
     logLines();
     await Promise.all(Array.from({ length: 4 }, () => main({ ...env, LOG_LEVEL: 'info' })));
     const runs = logLines().filter((line) => line.msg === 'schema is current');
     expect(runs).toHaveLength(4);
     expect(runs.flatMap((run) => run.applied as string[]).sort()).toEqual(VERSIONS);
     expect((await applied(db)).map((row) => row.version)).toEqual(VERSIONS);
-  } finally {
-    await db.end();
-  }
-});
+  }));
 
-test('a run waits on the advisory lock while another task holds it, then finds the schema current', async () => {
-  const { env, db } = await freshDatabase();
-  try {
+test('a run waits on the advisory lock while another task holds it, then finds the schema current', () =>
+  withFreshDatabase(async (env, db) => {
     await main(env);
     await db.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     logLines();
@@ -113,37 +108,25 @@ test('a run waits on the advisory lock while another task holds it, then finds t
     await db.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
     await run;
     expect(logLines().find((line) => line.msg === 'schema is current')).toMatchObject({ applied: [] });
-  } finally {
-    await db.end();
-  }
-});
+  }));
 
-test('a migration edited after it was applied is refused, naming it', async () => {
-  const { env, db } = await freshDatabase();
-  try {
+test('a migration edited after it was applied is refused, naming it', () =>
+  withFreshDatabase(async (env) => {
     await main(env);
     const edited = migrationsCopy({ [`${VERSIONS[0]}.sql`]: 'CREATE TABLE users (id int);\n' });
     await expect(main(env, edited)).rejects.toThrow(new RegExp(`^migration ${VERSIONS[0]} was changed after it was applied .*: restore the file and add a new migration for the change$`));
-  } finally {
-    await db.end();
-  }
-});
+  }));
 
-test('a failing migration is rolled back whole; the ones before it stay applied', async () => {
-  const { env, db } = await freshDatabase();
-  try {
+test('a failing migration is rolled back whole; the ones before it stay applied', () =>
+  withFreshDatabase(async (env, db) => {
     const broken = migrationsCopy({ '900_broken.sql': 'CREATE TABLE half_done (id int);\nSELECT 1 / 0;\n' });
     await expect(main(env, broken)).rejects.toThrow('migration 900_broken failed and was rolled back: division by zero');
     expect((await applied(db)).map((row) => row.version)).toEqual(VERSIONS);
     expect((await db.query(`SELECT to_regclass('half_done') AS t`)).rows[0].t).toBeNull();
-  } finally {
-    await db.end();
-  }
-});
+  }));
 
-test('an older image (fewer migrations) exits cleanly and reports the versions it does not know', async () => {
-  const { env, db } = await freshDatabase();
-  try {
+test('an older image (fewer migrations) exits cleanly and reports the versions it does not know', () =>
+  withFreshDatabase(async (env) => {
     await main(env);
     logLines();
     await main({ ...env, LOG_LEVEL: 'info' }, migrationsCopy({}, VERSIONS.slice(0, 1)));
@@ -153,7 +136,4 @@ test('an older image (fewer migrations) exits cleanly and reports the versions i
         expect.objectContaining({ msg: 'schema is current', applied: [] }),
       ]),
     );
-  } finally {
-    await db.end();
-  }
-});
+  }));
