@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PROFILES, type Profile } from '../../common/profiles';
-import { type Exercise, type ExerciseInput, resourcesOf } from '../exercises';
-import type { LabResource } from '../resources';
+import { type Exercise, type ExerciseInput, resourcesOf } from '../cli/lab';
+import type { LabResource } from '../cli/resources';
 
 const WORKFLOW = '.github/workflows/auto-pipe.yml';
 

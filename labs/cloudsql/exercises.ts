@@ -1,6 +1,6 @@
 import { TYPES } from '../../gcp/policies';
-import { type Exercise, type ExerciseInput, resourcesOf } from '../exercises';
-import type { LabResource } from '../resources';
+import { type Exercise, type ExerciseInput, resourcesOf } from '../cli/lab';
+import type { LabResource } from '../cli/resources';
 
 const SQL_USER = 'gcp:sql/user:User';
 const RANDOM_PASSWORD = 'random:index/randomPassword:RandomPassword';

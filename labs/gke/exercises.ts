@@ -1,6 +1,6 @@
 import { networkNoOpenIngress, TYPES } from '../../gcp/policies';
-import { type Exercise, resourcesOf } from '../exercises';
-import type { LabResource } from '../resources';
+import { type Exercise, resourcesOf } from '../cli/lab';
+import type { LabResource } from '../cli/resources';
 
 /** The documentation range (RFC 5737) the example stack file ships with as its authorized network. */
 const STARTER_RANGE = '203.0.113.0/24';

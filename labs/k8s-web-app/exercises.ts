@@ -1,6 +1,6 @@
 import type { Profile } from '../../common/profiles';
 import type { Manifest } from '../../k8s/checks/manifest';
-import type { Exercise } from '../exercises';
+import type { Exercise } from '../cli/lab';
 import {
   autoscalersOf,
   configMapFiles,
@@ -14,7 +14,7 @@ import {
   portNamesOf,
   rulesFor,
   utilizationTarget,
-} from '../manifest-checks';
+} from '../cli/manifest-checks';
 
 // What the chart builds with its default settings, which is what a check synthesizes.
 const APP = 'web-app';

@@ -1,5 +1,5 @@
 import { type Manifest, selects } from '../../k8s/checks/manifest';
-import type { Exercise } from '../exercises';
+import type { Exercise } from '../cli/lab';
 import {
   allowsPort,
   autoscalersOf,
@@ -16,7 +16,7 @@ import {
   rulesFor,
   utilizationTarget,
   workloads,
-} from '../manifest-checks';
+} from '../cli/manifest-checks';
 
 // What the chart builds with its default settings, which is what a check synthesizes.
 const CHART = 'k8s/order-processing-chart.ts';

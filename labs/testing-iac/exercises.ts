@@ -6,9 +6,10 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Exercise, ExerciseInput } from '../exercises';
-import { applyPatch, copyOfKit } from '../kit-copy';
-import { summarizeTestFile, type Technique } from '../test-inventory';
+import type { Exercise, ExerciseInput } from '../cli/lab';
+import { runJest } from '../cli/jest';
+import { applyPatch, copyOfKit } from '../cli/kit-copy';
+import { summarizeTestFile, type Technique } from '../cli/test-inventory';
 
 interface TestExercise {
   readonly number: number;
@@ -93,8 +94,6 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     } catch {
       return [`the deliberate bug of ${patch} no longer applies to your ${patchedFiles(input.root, patch).join(', ')}: this check needs the kit's code there as it was (git diff shows your changes)`];
     }
-    // Imported here, not at the top: check.ts imports every lab's exercises, these included.
-    const { runJest } = await import('../check');
     // One Jest process runs the file in both trees.
     const [onKitPath, onMutantPath] = [join(input.root, file), join(mutant, file)];
     let results: Awaited<ReturnType<typeof runJest>>;

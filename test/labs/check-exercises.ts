@@ -1,40 +1,87 @@
 /**
- * Runs `lab check <lab> --exercise <N> --json` for every exercise of a lab twice: on the kit as it
- * is (the starter code), and in a copy of the kit with the exercise's reference solution applied.
- * All in this one process: each copy's own code loads fresh, while the tools' libraries (the
- * shared node_modules) load once. Prints a JSON array of { exercise, starter, solution }, each
- * run as { code, out, err }. Used by the exercise harness.
+ * The kit's self-test of one lab's exercises, run as a learner would run the checks
+ * (`lab check <lab> --exercise <N> --json`), each in its own tree:
+ * - the starter: a pristine copy of the kit (git's HEAD, never the working tree, so nothing the
+ *   learner changed counts), where every check must fail;
+ * - each reference solution, applied to a copy of that pristine copy, where its check must pass;
+ * - each wrong answer, applied the same way, where its check must fail with the expected problem.
+ * All in this one process: each tree's own code loads fresh, while the tools' libraries (the
+ * shared node_modules) load once. Prints { exercises: [{ number, starter, solution, wrongAnswers }] }
+ * as JSON, each run as { code, out, err } (or { applyError } when a patch does not apply).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../common/dist';
-import type { LabId } from '../../labs/catalogue';
-import { exercisesOf, solutionPatch } from '../../labs/exercises';
-import { applyPatch, copyOfKit } from '../../labs/kit-copy';
-import type { runLab as RunLab } from '../../labs/lab-command';
+import { solutionPatch, wrongAnswers } from '../../labs/cli/fixtures';
+import { applyPatch, copyOfKit, pristineCopyOfKit } from '../../labs/cli/kit-copy';
+import type { runLab as RunLab } from '../../labs/cli/lab-command';
+import type { findLab as FindLab } from '../../labs/index';
 
-async function checkIn(root: string, lab: LabId, exercise: number) {
+export interface Run {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** A run, or why there was none: the patch does not apply to the kit as committed. */
+export type PatchedRun = Run | { readonly applyError: string };
+
+export interface ExerciseRuns {
+  readonly number: number;
+  readonly starter: Run;
+  readonly solution: PatchedRun;
+  readonly wrongAnswers: readonly { readonly path: string; readonly run: PatchedRun }[];
+}
+
+async function checkIn(root: string, lab: string, exercise: number): Promise<Run> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- that tree's own command
-  const { runLab } = require(join(root, 'labs/lab-command')) as { runLab: typeof RunLab };
+  const { runLab } = require(join(root, 'labs/cli/lab-command')) as { runLab: typeof RunLab };
   let out = '';
   let err = '';
   const code = await runLab(['check', lab, '--exercise', String(exercise), '--json'], { out: (t) => (out += t), err: (t) => (err += t), tty: false });
   return { code, out, err };
 }
 
-async function main(lab: LabId): Promise<void> {
-  const results = [];
-  for (const { number } of exercisesOf(lab)) {
-    const starter = await checkIn(REPO_ROOT, lab, number);
-    const copy = copyOfKit();
+/** The check of `exercise` in a copy of `kit` with `patch` (relative to the kit) applied. */
+async function checkWithPatch(kit: string, patch: string, lab: string, exercise: number): Promise<PatchedRun> {
+  const copy = copyOfKit(kit);
+  try {
     try {
-      applyPatch(copy, join(REPO_ROOT, solutionPatch(lab, number)));
-      results.push({ exercise: number, starter, solution: await checkIn(copy, lab, number) });
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
+      applyPatch(copy, join(kit, patch));
+    } catch (err) {
+      return { applyError: `${patch} does not apply to the kit as committed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}` };
     }
+    return await checkIn(copy, lab, exercise);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
   }
-  process.stdout.write(JSON.stringify(results));
 }
 
-void main(process.argv[2] as LabId);
+async function main(lab: string): Promise<void> {
+  const kit = pristineCopyOfKit();
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the committed kit's own list of labs
+    const { findLab } = require(join(kit, 'labs/index')) as { findLab: typeof FindLab };
+    const fixtures = wrongAnswers(kit, lab);
+    const exercises: ExerciseRuns[] = [];
+    for (const { number } of findLab(lab)?.exercises ?? []) {
+      exercises.push({
+        number,
+        starter: await checkIn(kit, lab, number),
+        solution: await checkWithPatch(kit, solutionPatch(lab, number), lab, number),
+        wrongAnswers: await sequence(fixtures.filter((f) => f.exercise === number), async (f) => ({ path: f.path, run: await checkWithPatch(kit, f.path, lab, number) })),
+      });
+    }
+    process.stdout.write(JSON.stringify({ exercises }));
+  } finally {
+    rmSync(kit, { recursive: true, force: true });
+  }
+}
+
+/** One after the other: the checks share this process's libraries, and a 2-core machine its cores. */
+async function sequence<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await run(item));
+  return results;
+}
+
+void main(process.argv[2]);

@@ -1,28 +1,37 @@
 /**
- * Proves a lab's exercise checks are not vacuous: every check fails on the starter code (the
- * repository as it is), and passes once its reference solution is applied, the way a learner
- * would run it: `lab check <lab> --exercise <N>`, in a copy of the kit with the patch.
- * The checks run in one child process per lab (test/labs/check-exercises.ts), so the tools'
- * libraries load once for all of a lab's exercises.
+ * Proves a lab's exercise checks judge: every check fails on the starter code, fails with the
+ * expected problem on each wrong answer kept in labs/<lab>/wrong-answers/, and passes once its
+ * reference solution is applied, the way a learner runs it (`lab check <lab> --exercise <N>`).
+ * All of it runs on the kit as committed (git's HEAD), never the working tree: a learner's own
+ * work cannot make these tests fail. Kit developers: commit a change to a check, a solution or a
+ * wrong answer before these tests see it. The checks run in one child process per lab
+ * (test/labs/check-exercises.ts), so the tools' libraries load once for all of a lab's trees.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
-import type { LabId } from '../../labs/catalogue';
-import { exercisesOf } from '../../labs/exercises';
-import { readGuide } from '../../labs/guide';
+import { wrongAnswers } from '../../labs/cli/fixtures';
+import { readGuide } from '../../labs/cli/guide';
+import { type LabId, labOf } from '../../labs/index';
+import type { ExerciseRuns, PatchedRun, Run } from './check-exercises';
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
+/** A line of a JavaScript stack trace, which no learner should ever see. */
+const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
 export function describeExercises(labId: LabId): void {
-  const exercises = exercisesOf(labId);
+  const exercises = labOf(labId).exercises;
   const cases = exercises.map((e) => [e.number, e.title] as const);
-  let results: { exercise: number; starter: Run; solution: Run }[];
-  const resultOf = (number: number) => results.find((r) => r.exercise === number)!;
+  const fixtures = wrongAnswers(REPO_ROOT, labId).map((f) => [f.exercise, f.slug, f] as const);
+  let runs: ExerciseRuns[];
+  const runsOf = (number: number): ExerciseRuns => {
+    const found = runs.find((r) => r.number === number);
+    if (found === undefined) throw new Error(`exercise ${number} is not in the kit as committed: these tests run on git's HEAD, commit it first`);
+    return found;
+  };
+  const ran = (run: PatchedRun): Run => {
+    if ('applyError' in run) throw new Error(run.applyError);
+    return run;
+  };
 
   describe(`${labId} exercises`, () => {
     beforeAll(async () => {
@@ -32,7 +41,7 @@ export function describeExercises(labId: LabId): void {
         );
       });
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
-      results = JSON.parse(run.stdout);
+      runs = JSON.parse(run.stdout).exercises;
     }, 180_000);
 
     test('match the guide: at least three, numbered from 1, titled as the guide titles them', () => {
@@ -43,17 +52,31 @@ export function describeExercises(labId: LabId): void {
     });
 
     test.each(cases)('exercise %i (%s) fails on the starter code, saying what is left to do', (number) => {
-      const { code, out, err } = resultOf(number).starter;
+      const { code, out, err } = runsOf(number).starter;
       expect({ code, err }).toEqual({ code: 1, err: '' });
       const report = JSON.parse(out);
       expect(report).toMatchObject({ lab: labId, exercise: number, pass: false });
       expect(report.problems.length).toBeGreaterThan(0);
+      expect(report.problems.filter((p: string) => STACK_LINE.test(p))).toEqual([]);
     });
 
     test.each(cases)('exercise %i (%s) passes with its reference solution applied', (number) => {
-      const { code, out, err } = resultOf(number).solution;
+      const { code, out, err } = ran(runsOf(number).solution);
       expect({ code, err }).toEqual({ code: 0, err: '' });
       expect(JSON.parse(out)).toMatchObject({ lab: labId, exercise: number, pass: true, problems: [] });
     });
+
+    if (fixtures.length > 0) {
+      test.each(fixtures)('exercise %i, wrong answer %s: fails, saying what is still missing', (number, _slug, fixture) => {
+        const found = runsOf(number).wrongAnswers.find((w) => w.path === fixture.path);
+        if (found === undefined) throw new Error(`${fixture.path} is not in the kit as committed: these tests run on git's HEAD, commit it first`);
+        const { code, out, err } = ran(found.run);
+        expect({ code, err }).toEqual({ code: 1, err: '' });
+        const { pass, problems } = JSON.parse(out) as { pass: boolean; problems: string[] };
+        expect(pass).toBe(false);
+        expect(problems).toContainEqual(expect.stringContaining(fixture.expect));
+        expect(problems.filter((p) => STACK_LINE.test(p))).toEqual([]);
+      });
+    }
   });
 }

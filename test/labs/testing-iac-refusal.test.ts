@@ -1,8 +1,8 @@
 /** The testing-iac checks refuse a learner's test that cannot fail (the reference solutions: testing-iac.test.ts). */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exercisesOf } from '../../labs/exercises';
-import { copyOfKit } from '../../labs/kit-copy';
+import { copyOfKit } from '../../labs/cli/kit-copy';
+import { labOf } from '../../labs/index';
 
 test('a test that cannot catch the bug is refused: it passes on the kit and on the mutant alike', async () => {
   const copy = copyOfKit();
@@ -21,7 +21,7 @@ test('a test that cannot catch the bug is refused: it passes on the kit and on t
         '',
       ].join('\n'),
     );
-    const problems = await exercisesOf('testing-iac').find((e) => e.number === 3)!.check({ root: copy });
+    const problems = await labOf('testing-iac').exercises.find((e) => e.number === 3)!.check({ root: copy });
     expect(problems).toEqual([expect.stringContaining('still passes when the pss-privilege-escalation check never fails')]);
   } finally {
     rmSync(copy, { recursive: true, force: true });

@@ -1,0 +1,78 @@
+/**
+ * Synthesizes one lab offline, with the lab's own tool, into the shared resource view and
+ * (optionally) into `dist/<lab>/<profile>/`: CDK templates, the Pulumi offline plan, or
+ * Kubernetes YAML. Every `lab` command and every exercise check starts here.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Yaml } from 'cdk8s';
+import { DIST_DIR, REPO_ROOT, writeDist } from '../../common/dist';
+import type { Profile } from '../../common/profiles';
+import type { Lab, LabOutput } from './lab';
+import { fromCloudAssembly, fromManifests, fromOfflinePlan } from './resources';
+import { testInventory } from './test-inventory';
+
+export interface SynthOptions {
+  /** Write the artefacts under dist/<lab>/<profile>/. @default false */
+  readonly write?: boolean;
+  /** Configuration on top of the lab's defaults, in the tool's own keys (CDK context, Pulumi config, K8S settings). */
+  readonly overrides?: Readonly<Record<string, string>>;
+  /**
+   * Validate CDK templates against the CloudFormation schemas, as `cdk synth` does. About 3 s the
+   * first time in a process: commands that only read the resources (cost, diagram, exercises) skip it.
+   * @default true
+   */
+  readonly validate?: boolean;
+}
+
+/** Outputs already synthesized in this process: the code cannot change while it runs, so neither can they. */
+const synthesized = new Map<string, Promise<LabOutput>>();
+
+export function synthesizeLab(lab: Lab, profile: Profile, options: SynthOptions = {}): Promise<LabOutput> {
+  if (options.write) return synthesize(lab, profile, options);
+  const overrides = Object.entries(options.overrides ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const key = JSON.stringify([lab.id, profile, overrides, options.validate ?? true]);
+  if (!synthesized.has(key)) synthesized.set(key, synthesize(lab, profile, options));
+  return synthesized.get(key)!;
+}
+
+async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Promise<LabOutput> {
+  const overrides = options.overrides ?? {};
+  const write = options.write ?? false;
+  const outDir = `${lab.id}/${profile}`;
+  switch (lab.source.kind) {
+    case 'cdk': {
+      // Loaded on demand: each tool's libraries take a second to load, and a command needs one tool.
+      const { createAutoPipeApp } = await import('../../aws/auto-pipe-app');
+      const outdir = write ? join(DIST_DIR, outDir) : mkdtempSync(join(tmpdir(), 'iac-lab-'));
+      try {
+        if (write) rmSync(outdir, { recursive: true, force: true });
+        const assembly = createAutoPipeApp({ context: { ...overrides, env: profile }, outdir, validate: options.validate }).synth();
+        const files = write ? assembly.stacks.map((stack) => ({ path: relative(REPO_ROOT, stack.templateFullPath), bytes: statSync(stack.templateFullPath).size })) : [];
+        return { lab: lab.id, profile, resources: fromCloudAssembly(assembly), files };
+      } finally {
+        if (!write) rmSync(outdir, { recursive: true, force: true });
+      }
+    }
+    case 'pulumi': {
+      const { planLab } = await import('../../gcp/offline/plan');
+      const plan = await planLab(lab.source.program, profile, overrides);
+      const files = write ? [writeDist(`${outDir}/plan.json`, `${JSON.stringify(plan, null, 2)}\n`)] : [];
+      return { lab: lab.id, profile, resources: fromOfflinePlan(plan.resources), files };
+    }
+    case 'cdk8s': {
+      const { synthCharts } = await import('../../k8s/synth');
+      const chart = lab.source.chart;
+      const manifests = synthCharts({ profile, overrides }).find((c) => c.chart === chart)!.manifests;
+      const files = write ? [writeDist(`${outDir}/${chart}.k8s.yaml`, `---\n${Yaml.stringify(...manifests)}`)] : [];
+      return { lab: lab.id, profile, resources: fromManifests(manifests), files };
+    }
+    case 'kit': {
+      const inventory = testInventory();
+      // The test suite has no profiles: one inventory, whichever profile was asked for.
+      const files = write ? [writeDist(`${lab.id}/test-inventory.json`, `${JSON.stringify(inventory.files, null, 2)}\n`)] : [];
+      return { lab: lab.id, profile, resources: inventory.resources, files };
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { chargedItems, estimateCost, HOURS_PER_MONTH, pricingModels } from '../../../labs/cli/cost';
+import type { Lab } from '../../../labs/cli/lab';
+import PRICES from '../../../labs/cli/prices.json';
+import type { LabResource } from '../../../labs/cli/resources';
+import { findLab } from '../../../labs/index';
+
+const resource = (id: string, type: string, props: Record<string, unknown> = {}, uses: string[] = []): LabResource => ({
+  id,
+  type,
+  name: id,
+  group: 'g',
+  props,
+  uses,
+});
+const estimate = (lab: Lab, resources: LabResource[]) => estimateCost(lab, { lab: lab.id, profile: 'dev', resources, files: [] });
+const line = (e: ReturnType<typeof estimate>, item: RegExp) => e.resources.find((l) => item.test(l.item))!;
+const autoPipe = findLab('auto-pipe')!;
+const gke = findLab('gke')!;
+const cloudsql = findLab('cloudsql')!;
+
+describe('AWS pricing from the template', () => {
+  const task = resource('td', 'AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+  const service = (props: Record<string, unknown>) =>
+    resource('svc', 'AWS::ECS::Service', { DesiredCount: 2, ...props }, ['td']);
+
+  test('a Fargate service costs its task size times its tasks, and a public IP per task', () => {
+    const e = estimate(autoPipe, [task, service({ NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } } })]);
+    expect(line(e, /vCPU/).perHour).toBeCloseTo(0.5 * 2 * 0.04048, 10);
+    expect(line(e, /memory/).perHour).toBeCloseTo(1 * 2 * 0.004445, 10);
+    expect(line(e, /public IPv4/).perHour).toBeCloseTo(2 * 0.005, 10);
+    expect(e.totalPerHour).toBeCloseTo(0.04048 + 0.00889 + 0.01, 4);
+    expect(e.totalPerMonth).toBeCloseTo(e.totalPerHour * HOURS_PER_MONTH, 1);
+  });
+
+  test('Fargate Spot takes the discount and ARM64 its own rates; private tasks have no public IP', () => {
+    const spot = estimate(autoPipe, [task, service({ CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] })]);
+    expect(line(spot, /vCPU/).perHour).toBeCloseTo(0.5 * 2 * 0.04048 * 0.3, 10);
+    expect(spot.resources.some((l) => /public IPv4/.test(l.item))).toBe(false);
+    const arm = estimate(autoPipe, [resource('td', 'AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024', RuntimePlatform: { CpuArchitecture: 'ARM64' } }), service({})]);
+    expect(line(arm, /vCPU/).perHour).toBeCloseTo(0.5 * 2 * 0.03238, 10);
+  });
+
+  test('an internet-facing ALB pays its hours and an address per AZ; an alarm per metric; a dashboard a month', () => {
+    const e = estimate(autoPipe, [
+      resource('alb', 'AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' }),
+      resource('a1', 'AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization' }),
+      resource('a2', 'AWS::CloudWatch::Alarm', { Metrics: [{ Id: 'm1', MetricStat: {} }, { Id: 'm2', MetricStat: {} }, { Id: 'e', Expression: 'm1+m2' }] }),
+      resource('d', 'AWS::CloudWatch::Dashboard'),
+    ]);
+    expect(line(e, /^Application Load Balancer$/).perHour).toBe(0.0225);
+    expect(line(e, /public IPv4 of the load balancer/).perHour).toBeCloseTo(0.01, 10);
+    expect(e.resources.filter((l) => l.item === 'CloudWatch alarm').map((l) => l.perMonth)).toEqual([0.1, 0.2]);
+    expect(line(e, /dashboard/).perMonth).toBe(3);
+  });
+
+  test('a NAT gateway and its Elastic IP are charged by the hour', () => {
+    const e = estimate(autoPipe, [resource('nat', 'AWS::EC2::NatGateway'), resource('eip', 'AWS::EC2::EIP')]);
+    expect(e.totalPerHour).toBeCloseTo(0.045 + 0.005, 10);
+  });
+});
+
+describe('GCP pricing from the plan', () => {
+  test('a zonal cluster is covered by the free tier; a regional one pays the management fee', () => {
+    expect(estimate(gke, [resource('c', 'gcp:container/cluster:Cluster', { location: 'us-central1-b' })]).totalPerHour).toBe(0);
+    expect(estimate(gke, [resource('c', 'gcp:container/cluster:Cluster', { location: 'us-central1' })]).totalPerHour).toBe(0.1);
+  });
+
+  test('node pools pay machine and disk per node; regional pools run in three zones; Cloud NAT per VM', () => {
+    const pool = resource('p', 'gcp:container/nodePool:NodePool', {
+      location: 'us-central1',
+      initialNodeCount: 2,
+      nodeConfig: { machineType: 'e2-standard-4', diskSizeGb: 100, diskType: 'pd-balanced' },
+    });
+    const e = estimate(gke, [pool, resource('nat', 'gcp:compute/routerNat:RouterNat')]);
+    expect(line(e, /6 nodes, e2-standard-4/).perHour).toBeCloseTo(6 * 0.134012, 10);
+    expect(line(e, /boot disk/).perMonth).toBeCloseTo(6 * 100 * 0.1, 10);
+    expect(line(e, /Cloud NAT gateway/).perHour).toBeCloseTo(6 * 0.0014, 10);
+    const spot = estimate(gke, [resource('p', 'gcp:container/nodePool:NodePool', { location: 'us-central1-b', initialNodeCount: 1, nodeConfig: { machineType: 'e2-medium', spot: true, diskSizeGb: 30 } })]);
+    expect(line(spot, /node, e2-medium Spot/).perHour).toBe(0.01005);
+  });
+
+  test('Cloud SQL: shared-core tiers by the hour, custom tiers per vCPU and GB, doubled for high availability', () => {
+    const micro = estimate(cloudsql, [resource('db', 'gcp:sql/databaseInstance:DatabaseInstance', { settings: { tier: 'db-f1-micro', availabilityType: 'ZONAL' } })]);
+    expect(micro.totalPerHour).toBeCloseTo(0.0105 + (10 * 0.17) / HOURS_PER_MONTH, 4);
+    const ha = estimate(cloudsql, [
+      resource('db', 'gcp:sql/databaseInstance:DatabaseInstance', { settings: { tier: 'db-custom-2-7680', availabilityType: 'REGIONAL', diskSize: 20 } }),
+    ]);
+    expect(line(ha, /vCPU/).perHour).toBeCloseTo(2 * 2 * 0.0413, 10);
+    expect(line(ha, /memory/).perHour).toBeCloseTo(7.5 * 2 * 0.007, 10);
+    expect(line(ha, /storage/).perMonth).toBeCloseTo(20 * 2 * 0.17, 10);
+  });
+
+  test('Memorystore by GB-hour in its capacity band; each secret version a month', () => {
+    const lab = findLab('gcp-platform')!;
+    const e = estimate(lab, [
+      resource('r', 'gcp:redis/instance:Instance', { tier: 'STANDARD_HA', memorySizeGb: 5 }),
+      resource('v1', 'gcp:secretmanager/secretVersion:SecretVersion'),
+      resource('v2', 'gcp:secretmanager/secretVersion:SecretVersion'),
+    ]);
+    expect(line(e, /Redis/).perHour).toBeCloseTo(5 * 0.054, 10);
+    expect(chargedItems(e).find((l) => /Secret Manager/.test(l.item))).toMatchObject({ item: 'Secret Manager version ×2', perMonth: 0.12 });
+  });
+});
+
+test('a resource type without a price fails loudly, naming the type and the file to fix', () => {
+  expect(() => estimate(autoPipe, [resource('x', 'AWS::Lambda::Function')])).toThrow(
+    'No price for AWS::Lambda::Function (x): add it to labs/cli/prices.json "types", as a pricing model or "free".',
+  );
+});
+
+test('every price names its unit and its source page, and every type names a known model', () => {
+  for (const cloud of Object.values(PRICES.clouds)) {
+    for (const price of Object.values(cloud.prices as Record<string, { amount: number; unit: string; source: string }>)) {
+      expect(price).toEqual({ amount: expect.any(Number), unit: expect.any(String), source: expect.stringMatching(/^https:\/\//) });
+    }
+  }
+  expect([...new Set(Object.values(PRICES.types))].filter((model) => !pricingModels().includes(model))).toEqual([]);
+});

@@ -1,0 +1,167 @@
+/**
+ * The `lab` command, run as a learner runs it (in-process through runLab, and once through the
+ * package bin), over every lab of the catalogue.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST_DIR, REPO_ROOT } from '../../../common/dist';
+import { checkLabs } from '../../../labs/cli/check';
+import { estimateCost } from '../../../labs/cli/cost';
+import { generatedDocs } from '../../../labs/cli/docs';
+import { readGuide } from '../../../labs/cli/guide';
+import { type FileResult, runJest } from '../../../labs/cli/jest';
+import { runLab, USAGE } from '../../../labs/cli/lab-command';
+import { synthesizeLab } from '../../../labs/cli/synth';
+import { findLab, LAB_IDS, LABS } from '../../../labs/index';
+
+async function lab(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runLab(argv, { out: (t) => (out += t), err: (t) => (err += t), tty: false });
+  return { code, out, err };
+}
+
+describe('list', () => {
+  test('shows every lab with its tool, cloud, level and dev cost per hour', async () => {
+    const { code, out } = await lab('list');
+    expect(code).toBe(0);
+    const rows = out.split('\n').slice(2, 2 + LABS.length);
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual([...LAB_IDS]);
+    expect(out).toMatch(/^auto-pipe\s+AWS CDK\s+AWS\s+intermediate\s+120 min\s+\$0\.\d{4}$/m);
+    expect(out).toMatch(/^k8s-web-app\s+cdk8s\s+Kubernetes\s+beginner\s+60 min\s+free$/m);
+  });
+
+  test('--json gives the same figures as the cost model', async () => {
+    const rows = JSON.parse((await lab('list', '--json')).out);
+    expect(rows.map((r: { id: string }) => r.id)).toEqual([...LAB_IDS]);
+    const gke = LABS.find((l) => l.id === 'gke')!;
+    expect(rows[1]).toMatchObject({ id: 'gke', tool: 'Pulumi', cloud: 'GCP', devCostPerHour: estimateCost(gke, await synthesizeLab(gke, 'dev', { validate: false })).totalPerHour });
+  });
+});
+
+test('show gives the guide summary, its commands, the exercises and where the code lives', async () => {
+  const { code, out } = await lab('show', 'gke');
+  expect(code).toBe(0);
+  expect(out).toContain(readGuide('gke').title);
+  expect(out).toContain('$ pulumi preview');
+  expect(out).toMatch(/Teardown:\n(\s+\$ .+\n)+/);
+  for (const e of findLab('gke')!.exercises) expect(out).toContain(`${e.number}. ${e.title}`);
+  expect(out).toContain('Code:   gcp/, Pulumi.yaml');
+});
+
+test('synth writes each lab into dist/<lab>/<profile>/ and lists what it wrote', async () => {
+  const { code, out } = await lab('synth', 'cloudsql', '--profile', 'prod');
+  expect(code).toBe(0);
+  expect(out).toMatch(/^cloudsql \(prod\): \d+ resources$/m);
+  expect(out).toContain('dist/cloudsql/prod/plan.json');
+  expect(JSON.parse(readFileSync(join(DIST_DIR, 'cloudsql/prod/plan.json'), 'utf8'))).toMatchObject({ lab: 'cloudsql', profile: 'prod' });
+  const k8s = await lab('synth', 'k8s-web-app');
+  expect(k8s.out).toContain('dist/k8s-web-app/dev/web-app.k8s.yaml');
+  expect(k8s.out).toContain('dist/k8s-web-app/prod/web-app.k8s.yaml');
+});
+
+describe('cost', () => {
+  test('itemizes the charges, totals them, and prices a session of N hours', async () => {
+    const { code, out } = await lab('cost', 'gke', '--hours', '3');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^gke \(dev\), us-central1, USD list prices of \d{4}-\d{2}-\d{2}$/m);
+    expect(out).toMatch(/^1 node, e2-medium Spot\s+1 VM at \$0\.01005 per VM-hour/m);
+    expect(out).toMatch(/^total: \$0\.\d+ an hour, \$\d+\.\d\d a month \(730 hours\)$/m);
+    expect(out).toMatch(/^for 3 hours: \$0\.\d+$/m);
+    expect(out).toMatch(/^no charge: \d+ resources \(/m);
+  });
+
+  test('--json has the documented shape', async () => {
+    const json = JSON.parse((await lab('cost', 'auto-pipe', '--profile', 'prod', '--json')).out);
+    expect(Object.keys(json)).toEqual(['lab', 'profile', 'region', 'currency', 'priceDate', 'resources', 'totalPerHour', 'totalPerMonth']);
+    expect(json).toMatchObject({ lab: 'auto-pipe', profile: 'prod', region: 'us-east-1', currency: 'USD' });
+    expect(json.resources.find((r: { type: string }) => r.type === 'AWS::EC2::NatGateway')).toMatchObject({ basis: 'hourly', perHour: 0.045 });
+  });
+});
+
+test('diagram writes the Mermaid text and an SVG rendered offline', async () => {
+  const { code, out } = await lab('diagram', 'order-processing');
+  expect(code).toBe(0);
+  expect(out).toMatch(/^flowchart LR$/m);
+  const mmd = readFileSync(join(DIST_DIR, 'diagrams/order-processing.mmd'), 'utf8');
+  const svg = readFileSync(join(DIST_DIR, 'diagrams/order-processing.svg'), 'utf8');
+  expect(out).toContain(mmd);
+  expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  expect(svg).toContain('StatefulSet rabbitmq');
+  expect(svg).not.toMatch(/@import|https?:\/\/fonts/);
+});
+
+test('the guides and the README hold the diagrams, costs and labs table the code gives today', async () => {
+  const stale = (await generatedDocs())
+    .flatMap(({ path, blocks, current }) => Object.entries(blocks).map(([name, content]) => ({ path, name, fresh: current[name] === content })))
+    .filter((b) => !b.fresh)
+    .map((b) => `${b.path} (${b.name})`);
+  expect(stale).toEqual([]); // fix: npm run lab -- docs
+});
+
+describe('check', () => {
+  test('--policies runs the lab\'s policy checks in both profiles and reports each step', async () => {
+    const { code, out } = await lab('check', 'order-processing', '--policies');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^\.\.\. order-processing: schema and pod policies \(dev\)$/m);
+    expect(out).toMatch(/^ok {4}order-processing: schema and pod policies \(prod\) \(\d+\.\d s\)\n {8}\d+ objects, \d+ checks, all pass$/m);
+    expect(out).toMatch(/\nPASS {2}order-processing\n$/);
+    const json = JSON.parse((await lab('check', 'gke', '--policies', '--json')).out);
+    expect(json).toEqual([{ lab: 'gke', pass: true, steps: [expect.objectContaining({ step: 'gke: CIS policies (dev)', pass: true }), expect.objectContaining({ step: 'gke: CIS policies (prod)', pass: true })] }]);
+  });
+
+  test('runs the tests with Jest and reports every test file', async () => {
+    expect(await runJest(['test/common/dist'])).toEqual([{ file: 'test/common/dist.test.ts', pass: true, tests: 2, failures: [] }]);
+  });
+
+  test('reports the test step per lab, with the failing tests of a failing file', async () => {
+    const files: FileResult[] = [
+      { file: 'test/gcp/gke.test.ts', pass: false, tests: 3, failures: ['gke private nodes'] },
+      { file: 'test/gcp/config.test.ts', pass: true, tests: 5, failures: [] },
+      { file: 'test/gcp/cloudsql.test.ts', pass: true, tests: 4, failures: [] },
+    ];
+    let asked: readonly string[] = [];
+    const reports = await checkLabs([findLab('gke')!, findLab('cloudsql')!], { start: () => undefined, end: () => undefined }, {
+      runTests: async (patterns) => ((asked = patterns), files),
+    });
+    expect(asked).toEqual([...new Set([...findLab('gke')!.tests, ...findLab('cloudsql')!.tests])]);
+    expect(reports.map((r) => [r.lab, r.pass])).toEqual([['gke', false], ['cloudsql', true]]);
+    expect(reports[0].steps.at(-1)).toMatchObject({ step: 'gke: tests', pass: false, details: ['test/gcp/gke.test.ts: 1 failing', '  ✗ gke private nodes'] });
+    expect(reports[1].steps.at(-1)).toMatchObject({ step: 'cloudsql: tests', pass: true, details: ['9 tests in 2 files passed'] });
+  });
+});
+
+test('check --exercise reports what is left to do, and exits 1 on the starter code', async () => {
+  const { code, out } = await lab('check', 'k8s-web-app', '--exercise', '1');
+  expect(code).toBe(1);
+  expect(out).toMatch(/^k8s-web-app, exercise 1: .+\nFAIL:\n( {2}- .+\n)+$/);
+});
+
+describe('usage errors exit 2 with the valid choices and the command line that fixes them', () => {
+  test.each([
+    [['deploy'], 'Invalid command: received "deploy"; expected one of list, show, synth, check, cost, diagram, docs.', 'npm run lab -- list'],
+    [['show', 'eks'], `Invalid lab: received "eks"; expected one of ${LAB_IDS.join(', ')}.`, 'npm run lab -- show auto-pipe'],
+    [['diagram'], 'Invalid lab: received nothing (the key is not set)', 'npm run lab -- diagram auto-pipe'],
+    [['cost', 'gke', 'cloudsql'], 'Invalid arguments: received "gke cloudsql"; expected one lab id.', 'npm run lab -- cost gke'],
+    [['synth', 'gke', '--profile', 'staging'], 'Invalid profile: received "staging"; expected one of dev, prod.', 'npm run lab -- synth gke --profile dev'],
+    [['cost', 'gke', '--hours', '0'], 'Invalid hours: received "0"; expected an integer from 1 to 8760.', 'npm run lab -- cost gke --hours 1'],
+    [['cost', '--region', 'eu', 'gke'], 'Invalid option: received "--region"', 'npm run lab -- cost gke'],
+    [['check', 'gke', '--exercise', '9'], 'Invalid exercise: received "9"; expected one of 1, 2, 3.', 'npm run lab -- check gke --exercise 1'],
+  ])('%j', async (argv, message, fix) => {
+    const { code, out, err } = await lab(...argv);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain(message);
+    expect(err).toContain(`\n  Fix: ${fix}\n`);
+    expect(err).toContain(USAGE);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});
+
+test('npx iac-lab runs the same command through the package bin', () => {
+  const run = spawnSync(join(REPO_ROOT, 'bin/iac-lab.js'), ['show', 'nope'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('Invalid lab: received "nope"');
+  expect(existsSync(join(REPO_ROOT, 'bin/iac-lab.js'))).toBe(true);
+});
