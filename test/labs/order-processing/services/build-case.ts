@@ -1,8 +1,10 @@
 /**
  * One Dockerfile's test (each service has its own file, so each stays well under 10 s): the image
- * builds offline as `docker build` would build it from the line the guide gives, runs as the
- * contract's numeric UID, and its CMD starts the compiled app, which refuses a bad environment with
- * one line and exit 2, and otherwise starts and stops cleanly on SIGTERM with JSON logs.
+ * builds offline as `docker build` builds it from the line the guide gives (test/docker-build.ts:
+ * COPY sources from the filtered context, npm ci from the lockfile, the compiler on the copied files,
+ * npm prune), runs as the contract's numeric UID, and its CMD, run in the built image's filesystem
+ * with only its production dependencies, starts the app: it refuses a bad environment with one line
+ * and exit 2, and otherwise starts and stops cleanly on SIGTERM with JSON logs.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppDescription } from '../../../../labs/order-processing/services/shared/src/service';
 import { freePort } from '../../../integration/servers/process';
-import { buildOffline, documentedBuildCommand, dockerfileOf, type OfflineBuild, REPO_ROOT, type ServiceName } from './image-build';
+import type { BuiltImage } from '../../../docker-build';
+import { buildService, documentedBuildCommand, dockerfileOf, REPO_ROOT, type ServiceName } from './image-build';
 
 const GUIDE = readFileSync(join(REPO_ROOT, 'labs/order-processing/README.md'), 'utf8');
 
@@ -18,12 +21,12 @@ const GUIDE = readFileSync(join(REPO_ROOT, 'labs/order-processing/README.md'), '
 export const APP_USER = '10001:10001';
 
 export function dockerfileTests(service: ServiceName, description: AppDescription): void {
-  let image: OfflineBuild;
-  beforeAll(async () => {
-    image = await buildOffline(service);
+  let image: BuiltImage;
+  beforeAll(() => {
+    image = buildService(service);
     // About 3 s on an idle 2-core machine (most of it the compiler); generous for a loaded one.
   }, 30_000);
-  afterAll(() => image?.cleanup());
+  afterAll(() => image?.remove());
 
   const buildLine = `docker build -t ${service}:0.1.0 -f labs/order-processing/services/${service}/Dockerfile labs/order-processing/services`;
 
@@ -34,6 +37,14 @@ export function dockerfileTests(service: ServiceName, description: AppDescriptio
 
   test(`builds: every COPY source is in the context, the compiler passes on the copied files, the CMD's file is produced`, () => {
     expect(image.cmd).toEqual(['node', `${service}/src/main.js`]);
+    expect(image.workdir).toBe('/app');
+    const files = image.files();
+    expect(files).toContain(`app/${service}/src/main.js`);
+    expect(files.filter((f) => f.startsWith('app/proto/'))).toEqual(['app/proto/grpc/health/v1/health.proto', 'app/proto/orders/v1/orders.proto']);
+    // Production dependencies only: the compiler was pruned (@types/node stays: protobufjs depends on it).
+    expect(files.some((f) => f.startsWith('app/node_modules/typescript/'))).toBe(false);
+    // No sources, no package manifests of the build: compiled JavaScript and the protos.
+    expect(files.filter((f) => !f.startsWith('app/node_modules/') && !f.startsWith('app/proto/') && !f.endsWith('.js'))).toEqual([]);
   });
 
   test(`runs as ${APP_USER}, numeric, so the kubelet can check runAsNonRoot`, () => {
@@ -42,11 +53,11 @@ export function dockerfileTests(service: ServiceName, description: AppDescriptio
 
   test('EXPOSE is the port the app listens on by default in the chart (the listener variable\'s example)', () => {
     const ports = description.listeners.map((listener) => description.env.find((v) => v.name === listener.variable)!.example);
-    expect(image.expose).toEqual(ports);
+    expect(image.exposed).toEqual(ports);
   });
 
   const start = (env: Record<string, string>) => {
-    const child = spawn(process.execPath, [image.cmd[1]], { cwd: image.appDir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [image.cmd[1]], { cwd: join(image.root, image.workdir), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -14,7 +14,8 @@ import { rabbitmqConsumerApp } from '../../../../labs/order-processing/services/
 import { validatorApp } from '../../../../labs/order-processing/services/order-validator/src/server';
 import type { AppDefinition } from '../../../../labs/order-processing/services/shared/src/service';
 import { APP_USER } from './build-case';
-import { dockerfileOf, parseDockerfile } from './image-build';
+import { parseDockerfile } from '../../../docker-build';
+import { dockerfileOf } from './image-build';
 
 type AnyApp = AppDefinition<{ logLevel: 'info' }>;
 const APPS = [frontendApp, validatorApp, rabbitmqConsumerApp, kafkaConsumerApp] as unknown as AnyApp[];
@@ -116,7 +117,7 @@ describe.each(['dev', 'prod'] as const)('chart <-> apps (%s)', (profile) => {
       const { values } = env();
       const listening = description.listeners.map((l) => Number(values[l.variable]));
       expect((container.ports ?? []).map((p: Manifest) => p.containerPort)).toEqual(listening);
-      const expose = parseDockerfile(dockerfileOf(name as never))[1].instructions.filter((i) => i.keyword === 'EXPOSE').map((i) => Number(i.args));
+      const expose = parseDockerfile(dockerfileOf(name as never)).stages[1].instructions.filter((i) => i.keyword === 'EXPOSE').map((i) => Number(i.text));
       expect(expose).toEqual(listening);
     });
 

@@ -5,10 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerfileOf, lockfileDrift, REPO_ROOT, SERVICES, SERVICES_DIR } from './image-build';
+import { dockerfileOf, REPO_ROOT, SERVICES, SERVICES_DIR } from './image-build';
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const kit = json(join(REPO_ROOT, 'package.json'));
+const kitLock = json(join(REPO_ROOT, 'package-lock.json'));
+
+/** The packages `lock` pins at another version than the kit's lockfile, as `path: version (kit: version)`. */
+function lockfileDrift(lock: { packages: Record<string, { version?: string }> }): string[] {
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && kitLock.packages[path]?.version !== entry.version)
+    .map(([path, entry]) => `${path}: ${entry.version} (kit: ${kitLock.packages[path]?.version ?? 'none'})`);
+}
 
 describe.each(SERVICES)('%s', (service) => {
   const pkg = json(join(SERVICES_DIR, service, 'package.json'));
@@ -33,9 +41,9 @@ describe.each(SERVICES)('%s', (service) => {
   });
 });
 
-test('every image builds on the Node LTS line the Auto-Pipe service uses', () => {
+test('every image builds on the same Node image, the current LTS line, as the kit\'s other Node service images', () => {
   const nodeImage = (dockerfile: string) => /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
-  const autoPipe = nodeImage(readFileSync(join(REPO_ROOT, 'labs/auto-pipe/service/Dockerfile'), 'utf8'));
-  expect(autoPipe).toMatch(/node:\d+-alpine$/);
-  for (const service of SERVICES) expect({ service, image: nodeImage(dockerfileOf(service)) }).toEqual({ service, image: autoPipe });
+  const ecommerce = nodeImage(readFileSync(join(REPO_ROOT, 'labs/ecommerce-backend/service/Dockerfile'), 'utf8'));
+  expect(ecommerce).toBe('public.ecr.aws/docker/library/node:26-alpine');
+  for (const service of SERVICES) expect({ service, image: nodeImage(dockerfileOf(service)) }).toEqual({ service, image: ecommerce });
 });
