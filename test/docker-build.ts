@@ -11,7 +11,8 @@
  * - RUN knows only the commands this Dockerfile runs, each replaced by an offline equivalent that
  *   keeps what matters: `npm ci` first checks the lock against package.json as npm ci does, then
  *   installs each locked package from the kit's own node_modules, but only when it is the same
- *   version with the same integrity hash (so the same bytes the registry would send); `npm run
+ *   version with the same integrity hash (so the same bytes the registry would send; dev packages,
+ *   pruned before the stage's node_modules is copied anywhere, are linked rather than copied); `npm run
  *   build` runs the package.json script with the image's own TypeScript; `npm prune --omit=dev`
  *   removes what the lock marks dev. Any other command fails, so the emulation cannot drift
  *   silently from the file.
@@ -20,7 +21,7 @@
  * - What the base image brings (node, busybox) is the host's: `RUN rm` of base-image paths is a no-op.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative, resolve } from 'node:path';
 
@@ -305,7 +306,12 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
       if (ours?.version !== entry.version || ours.integrity !== entry.integrity) {
         throw new Error(`npm ci: the image locks ${path}@${entry.version} (${entry.integrity}); the kit's package-lock.json has ${ours?.version ?? 'nothing'} there: pin the same version in both`);
       }
-      cpSync(source, join(cwd, path), { recursive: true });
+      const target = join(cwd, path);
+      mkdirSync(dirname(target), { recursive: true });
+      // A dev package (the compiler) is used in this stage only and pruned before anything copies the
+      // stage's node_modules: linking it is as good as copying its bytes, and spares copying TypeScript.
+      if (entry.dev) symlinkSync(source, target, 'dir');
+      else cpSync(source, target, { recursive: true });
     }
     return;
   }

@@ -40,6 +40,8 @@ export function dockerfileTests(service: ServiceName, description: AppDescriptio
     expect(image.workdir).toBe('/app');
     const files = image.files();
     expect(files).toContain(`app/${service}/src/main.js`);
+    // The shared module was copied into the build stage and compiled with the app.
+    expect(files).toContain('app/shared/src/service.js');
     expect(files.filter((f) => f.startsWith('app/proto/'))).toEqual(['app/proto/grpc/health/v1/health.proto', 'app/proto/orders/v1/orders.proto']);
     // Production dependencies only: the compiler was pruned (@types/node stays: protobufjs depends on it).
     expect(files.some((f) => f.startsWith('app/node_modules/typescript/'))).toBe(false);

@@ -18,10 +18,6 @@ function buildEdited(name: string, edit: (text: string) => string) {
   return () => buildService('order-validator', path);
 }
 
-test('a Dockerfile that forgets to copy the shared module fails where the compiler does', () => {
-  expect(buildEdited('no-shared', (d) => d.replace('COPY shared/src ./shared/src\n', ''))).toThrow(/Cannot find module '\.\.\/\.\.\/shared\/src\/service'/);
-}, 30_000);
-
 test('a COPY source missing from the build context fails the build', () => {
   expect(buildEdited('wrong-folder', (d) => d.replace('COPY order-validator/src ', 'COPY validator/src '))).toThrow('COPY validator/src: not found in the build context');
 });
