@@ -3,14 +3,14 @@
  * `docker build -t ecommerce-backend:<tag> labs/ecommerce-backend/service` would build it, checked
  * offline: the Dockerfile read as BuildKit reads it, the context as .dockerignore leaves it, the
  * lockfile as npm ci judges it, and the contract's image facts (user, port, commands, CA bundle).
- * test/integration/ecommerce-image.integration.test.ts then builds it (docker-build.ts) and runs
+ * test/integration/ecommerce-image.integration.test.ts then builds it (test/docker-build.ts) and runs
  * both commands from the result against real servers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
 import { DEFAULT_DB_CA_FILE, DEFAULT_PORT } from '../../labs/ecommerce-backend/service/src/config';
-import { buildContext, parseDockerfile } from './docker-build';
+import { buildContext, parseDockerfile } from '../docker-build';
 
 const SERVICE = join(REPO_ROOT, 'labs/ecommerce-backend/service');
 const dockerfile = parseDockerfile(readFileSync(join(SERVICE, 'Dockerfile'), 'utf8'));

@@ -1,5 +1,5 @@
 /**
- * The e-commerce image, built offline from its Dockerfile (test/ecommerce-backend/docker-build.ts:
+ * The e-commerce image, built offline from its Dockerfile (test/docker-build.ts:
  * the real context, the lockfile's packages, the image's own TypeScript), then run as ECS runs it:
  * its two commands, as uid 1000, from a tree nobody but root may write (the read-only root
  * filesystem), with the contract's environment pointing at real PostgreSQL and Redis over TLS.
@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
 import { DEFAULT_DB_CA_FILE } from '../../labs/ecommerce-backend/service/src/config';
-import { type BuiltImage, buildImage, makeReadOnly } from '../ecommerce-backend/docker-build';
+import { type BuiltImage, buildImage, makeReadOnly } from '../docker-build';
 import { type DataTier, type Env, startDataTier } from './ecommerce-backend';
 import { freePort } from './servers/process';
 

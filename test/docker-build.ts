@@ -1,16 +1,18 @@
 /**
- * `docker build` for the e-commerce service's Dockerfile, offline (there is no Docker engine where
- * the kit's tests run). It reads the Dockerfile as BuildKit does (parser directives, line
- * continuations, flags, exec-form JSON, global ARGs), applies .dockerignore to the build context,
- * and carries out each instruction on a scratch directory per stage, so the files the runtime stage
- * ends with are the ones the real build would produce:
+ * `docker build` offline (there is no Docker engine where the kit's tests run), for the kit's own
+ * images: the e-commerce service's and the order-processing apps'. It reads the Dockerfile as
+ * BuildKit does (parser directives, line continuations, flags, exec-form JSON, global ARGs), applies
+ * .dockerignore to the build context, and carries out each instruction on a scratch directory per
+ * stage, so the files the runtime stage ends with are the ones the real build would produce:
  *
  * - COPY takes files from the filtered context (a missing or ignored source fails, as in Docker) or
- *   from an earlier stage's directory.
+ *   from an earlier stage's directory, with Docker's rules: a directory's contents are copied, not the
+ *   directory; a file lands inside the destination when it ends in `/` or there are several sources.
  * - RUN knows only the commands this Dockerfile runs, each replaced by an offline equivalent that
  *   keeps what matters: `npm ci` first checks the lock against package.json as npm ci does, then
  *   installs each locked package from the kit's own node_modules, but only when it is the same
- *   version with the same integrity hash (so the same bytes the registry would send); `npm run
+ *   version with the same integrity hash (so the same bytes the registry would send; dev packages,
+ *   pruned before the stage's node_modules is copied anywhere, are linked rather than copied); `npm run
  *   build` runs the package.json script with the image's own TypeScript; `npm prune --omit=dev`
  *   removes what the lock marks dev. Any other command fails, so the emulation cannot drift
  *   silently from the file.
@@ -19,9 +21,9 @@
  * - What the base image brings (node, busybox) is the host's: `RUN rm` of base-image paths is a no-op.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, relative } from 'node:path';
+import { basename, dirname, join, posix, relative, resolve } from 'node:path';
 
 export interface Instruction {
   readonly keyword: string;
@@ -137,6 +139,8 @@ export interface BuiltImage {
 }
 
 export interface BuildOptions {
+  /** The Dockerfile, relative to the context or absolute (`docker build -f`). @default 'Dockerfile' */
+  readonly dockerfile?: string;
   /** The kit's node_modules and package-lock.json, from which `npm ci` installs. */
   readonly nodeModules: string;
   readonly kitLock: string;
@@ -156,9 +160,9 @@ interface StageState {
 
 /** Builds `contextDir` with its Dockerfile; returns the final stage, as `docker build` would tag it. */
 export function buildImage(contextDir: string, options: BuildOptions): BuiltImage {
-  const dockerfile = parseDockerfile(readFileSync(join(contextDir, 'Dockerfile'), 'utf8'));
+  const dockerfile = parseDockerfile(readFileSync(resolve(contextDir, options.dockerfile ?? 'Dockerfile'), 'utf8'));
   const context = new Set(buildContext(contextDir));
-  const scratch = mkdtempSync(join(tmpdir(), 'ecommerce-image-'));
+  const scratch = mkdtempSync(join(tmpdir(), 'iac-lab-kit-image-'));
   // Traversable by the image's user, as / is in a container.
   chmodSync(scratch, 0o755);
   const stages = new Map<string, StageState>();
@@ -219,6 +223,7 @@ function apply(instruction: Instruction, state: StageState, env: Env): void {
     case 'COPY': {
       const sources = instruction.args.slice(0, -1);
       const dest = instruction.args.at(-1)!;
+      const intoDirectory = sources.length > 1 || dest.endsWith('/');
       for (const source of sources) {
         const from = instruction.flags.from;
         if (from !== undefined) {
@@ -226,12 +231,14 @@ function apply(instruction: Instruction, state: StageState, env: Env): void {
           if (stage === undefined) throw new Error(`COPY --from=${from}: no such stage`);
           const path = join(stage.root, source);
           if (!existsSync(path)) throw new Error(`COPY --from=${from} ${source}: not found in that stage`);
-          copyInto(path, inStage(dest), sources.length > 1 || dest.endsWith('/'));
+          const target = statSync(path).isFile() && intoDirectory ? join(inStage(dest), basename(path)) : inStage(dest);
+          mkdirSync(dirname(target), { recursive: true });
+          cpSync(path, target, { recursive: true });
         } else {
           const inContext = [...env.context].filter((file) => file === source || file.startsWith(`${source}/`));
           if (inContext.length === 0) throw new Error(`COPY ${source}: not found in the build context (missing, or excluded by .dockerignore)`);
           for (const file of inContext) {
-            const target = dest.endsWith('/') || sources.length > 1 ? join(inStage(dest), file) : join(inStage(dest), relative(source, file));
+            const target = file === source ? (intoDirectory ? join(inStage(dest), basename(file)) : inStage(dest)) : join(inStage(dest), relative(source, file));
             mkdirSync(dirname(target), { recursive: true });
             cpSync(join(env.contextDir, file), target);
           }
@@ -299,7 +306,12 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
       if (ours?.version !== entry.version || ours.integrity !== entry.integrity) {
         throw new Error(`npm ci: the image locks ${path}@${entry.version} (${entry.integrity}); the kit's package-lock.json has ${ours?.version ?? 'nothing'} there: pin the same version in both`);
       }
-      cpSync(source, join(cwd, path), { recursive: true });
+      const target = join(cwd, path);
+      mkdirSync(dirname(target), { recursive: true });
+      // A dev package (the compiler) is used in this stage only and pruned before anything copies the
+      // stage's node_modules: linking it is as good as copying its bytes, and spares copying TypeScript.
+      if (entry.dev) symlinkSync(source, target, 'dir');
+      else cpSync(source, target, { recursive: true });
     }
     return;
   }
@@ -308,7 +320,12 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
     if (script === undefined) throw new Error(`npm run ${args[1]}: no such script`);
     const [bin, ...binArgs] = script.split(' ');
     if (bin !== 'tsc') throw new Error(`npm run ${args[1]} (${script}) is beyond this emulation`);
-    execFileSync(process.execPath, [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), ...binArgs], { cwd, stdio: 'pipe' });
+    try {
+      execFileSync(process.execPath, [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), ...binArgs], { cwd, stdio: 'pipe' });
+    } catch (err) {
+      // What docker build prints: the compiler's own errors.
+      throw new Error(`RUN npm run ${args[1]} (${script}) failed:\n${String((err as { stdout?: Buffer }).stdout ?? err)}`, { cause: err });
+    }
     return;
   }
   if (args[0] === 'prune' && args.includes('--omit=dev')) {
@@ -316,12 +333,6 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
     return;
   }
   throw new Error(`RUN ${command} is beyond this emulation`);
-}
-
-function copyInto(source: string, dest: string, intoDirectory: boolean): void {
-  const target = intoDirectory ? join(dest, source.split('/').at(-1)!) : dest;
-  mkdirSync(dirname(target), { recursive: true });
-  cpSync(source, target, { recursive: true });
 }
 
 function listFiles(root: string, at = ''): string[] {

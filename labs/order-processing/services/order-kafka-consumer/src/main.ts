@@ -1,0 +1,4 @@
+import { runApp } from '../../shared/src/service';
+import { kafkaConsumerApp } from './app';
+
+void runApp(kafkaConsumerApp);

@@ -1,0 +1,4 @@
+import { runApp } from '../../shared/src/service';
+import { rabbitmqConsumerApp } from './app';
+
+void runApp(rabbitmqConsumerApp);
