@@ -3,6 +3,6 @@
  * mistake prints one message and exits 2, without a stack trace.
  */
 import { runEntry } from '../common/config';
-import { createAutoPipeApp } from './auto-pipe-app';
+import { createAutoPipeApp } from './auto-pipe/app';
 
 void runEntry(() => createAutoPipeApp().synth());

@@ -5,6 +5,6 @@
  */
 const start = performance.now();
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- timed on purpose, after the clock starts
-const { createAutoPipeApp } = require('../aws/auto-pipe-app') as typeof import('../aws/auto-pipe-app');
+const { createAutoPipeApp } = require('../aws/auto-pipe/app') as typeof import('../aws/auto-pipe/app');
 createAutoPipeApp({ outdir: process.argv[2] }).synth();
 process.stdout.write(`${JSON.stringify({ ms: performance.now() - start })}\n`);

@@ -44,7 +44,7 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
   switch (lab.source.kind) {
     case 'cdk': {
       // Loaded on demand: each tool's libraries take a second to load, and a command needs one tool.
-      const { createAutoPipeApp } = await import('../../aws/auto-pipe-app');
+      const { createAutoPipeApp } = await import('../../aws/auto-pipe/app');
       const outdir = write ? join(DIST_DIR, outDir) : mkdtempSync(join(tmpdir(), 'iac-lab-'));
       try {
         if (write) rmSync(outdir, { recursive: true, force: true });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { REPO_ROOT } from '../../common/dist';
-import { createAutoPipeApp } from '../../aws/auto-pipe-app';
-import { AutoPipeRegistryStack } from '../../aws/registry-stack';
-import { AutoPipeServiceStack } from '../../aws/service-stack';
+import { createAutoPipeApp } from '../../aws/auto-pipe/app';
+import { AutoPipeRegistryStack } from '../../aws/auto-pipe/registry-stack';
+import { AutoPipeServiceStack } from '../../aws/auto-pipe/service-stack';
 import { testContext } from './synth';
 
 // These tests inspect the construct tree and need no synth, except the last one.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTAINER_PORT, SERVICE_HEALTH_PATH } from '../../aws/config';
+import { CONTAINER_PORT, SERVICE_HEALTH_PATH } from '../../aws/auto-pipe/config';
 import { REPO_ROOT } from '../../common/dist';
 import { DEFAULT_PORT } from '../../labs/auto-pipe/service/src/server';
 

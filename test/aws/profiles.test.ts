@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { PLACEHOLDER_IMAGE } from '../../aws/config';
+import { PLACEHOLDER_IMAGE } from '../../aws/auto-pipe/config';
 import { describePolicy, LAB_CONTEXT, synthAutoPipe } from './synth';
 
 // One synth of both profiles, as `npx cdk synth -c githubRepo=octo-org/auto-pipe` makes them. The

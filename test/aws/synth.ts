@@ -9,8 +9,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { createAutoPipeApp } from '../../aws/auto-pipe-app';
-import { CONTEXT_KEYS } from '../../aws/config';
+import { createAutoPipeApp } from '../../aws/auto-pipe/app';
+import { CONTEXT_KEYS } from '../../aws/auto-pipe/config';
 
 /** The context a learner deploys with: a repository to trust. */
 export const LAB_CONTEXT = { githubRepo: 'octo-org/auto-pipe' } as const;

@@ -3,9 +3,9 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { AutoPipeConfig, CONTAINER_PORT } from './config';
-import { AutoPipeFargateService } from './fargate-service';
-import { AutoPipeMonitoring } from './monitoring';
-import { AutoPipeNetwork } from './network';
+import { AutoPipeFargateService } from '../constructs/fargate-service';
+import { AutoPipeMonitoring } from '../constructs/monitoring';
+import { AutoPipeNetwork } from '../constructs/network';
 
 export interface AutoPipeServiceStackProps extends StackProps {
   readonly config: AutoPipeConfig;

@@ -4,8 +4,8 @@
  * any construct exists, so a user mistake is one clear message and never a half-built app.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ConfigError, ConfigReader } from '../common/config';
-import { PROFILES, type Profile } from '../common/profiles';
+import { ConfigError, ConfigReader } from '../../common/config';
+import { PROFILES, type Profile } from '../../common/profiles';
 
 export { PROFILES, type Profile };
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { REPO_ROOT } from '../common/dist';
+import { REPO_ROOT } from '../../common/dist';
 import { readAutoPipeConfigs } from './config';
 import { AutoPipeRegistryStack } from './registry-stack';
 import { AutoPipeServiceStack } from './service-stack';

@@ -2,7 +2,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } fr
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { AutoPipeConfig } from './config';
-import { GitHubDeployRole } from './github-deploy-role';
+import { GitHubDeployRole } from '../constructs/github-deploy-role';
 
 export interface AutoPipeRegistryStackProps extends StackProps {
   readonly config: AutoPipeConfig;
