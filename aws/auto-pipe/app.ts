@@ -1,34 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { REPO_ROOT } from '../../common/dist';
+import type { App } from 'aws-cdk-lib';
+import { createCdkApp, type CdkAppOptions } from '../constructs/cdk-app';
 import { readAutoPipeConfigs } from './config';
 import { AutoPipeRegistryStack } from './registry-stack';
 import { AutoPipeServiceStack } from './service-stack';
 
-export interface AutoPipeAppOptions {
-  /** Context on top of cdk.json's, as `-c key=value` would give it. */
-  readonly context?: Record<string, unknown>;
-  /** Where `synth()` writes the cloud assembly. @default - a temporary directory */
-  readonly outdir?: string;
-  /**
-   * Validate the templates against the CloudFormation schemas at synth, as `cdk synth` does (about
-   * 2.5 s to start, once per process). cdk-nag runs either way. @default true
-   */
-  readonly validate?: boolean;
-}
-
-/**
- * What the CDK CLI adds to every app's context (`cdk synth` with default flags), so an app
- * built in-process synthesizes the same templates as `npx cdk synth`.
- */
-const CLI_DEFAULT_CONTEXT = {
-  'aws:cdk:enable-path-metadata': true,
-  'aws:cdk:enable-asset-metadata': true,
-  'aws:cdk:version-reporting': true,
-  'aws:cdk:bundling-stacks': ['**'],
-};
+export type AutoPipeAppOptions = Omit<CdkAppOptions, 'controlTowerRules'>;
 
 /**
  * Builds the Auto-Pipe app from cdk.json's context (feature flags) plus `options.context`,
@@ -36,22 +12,13 @@ const CLI_DEFAULT_CONTEXT = {
  * throws a ConfigError before any stack exists. cdk-nag's AwsSolutions pack runs at synth.
  */
 export function createAutoPipeApp(options: AutoPipeAppOptions = {}): App {
-  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  // Under the CLI, CDK_CONTEXT_JSON (cdk.json + -c values) overrides this context. Callers
-  // synthesize explicitly, so a configuration error never leaves an exit hook that synthesizes.
-  const app = new App({
-    context: { ...CLI_DEFAULT_CONTEXT, ...cdkJson.context, ...options.context },
-    outdir: options.outdir,
-    autoSynth: false,
-    builtinCloudFormationValidation: options.validate ?? true,
-  });
+  // The Control Tower Guard rules are switched on for Auto-Pipe once its findings are fixed or acknowledged.
+  const app = createCdkApp({ ...options, controlTowerRules: false });
 
   const configs = readAutoPipeConfigs(
     (key) => app.node.tryGetContext(key),
     Object.keys(app.node.getAllContext()),
   );
-
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   for (const config of configs) {
     const env = { region: config.region };
