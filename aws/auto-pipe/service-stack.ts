@@ -3,9 +3,9 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { AutoPipeConfig, CONTAINER_PORT } from './config';
-import { AutoPipeFargateService } from '../constructs/fargate-service';
-import { AutoPipeMonitoring } from '../constructs/monitoring';
-import { AutoPipeNetwork } from '../constructs/network';
+import { FargateWebService } from '../constructs/fargate-web-service';
+import { ServiceMonitoring } from '../constructs/service-monitoring';
+import { ServiceNetwork } from '../constructs/service-network';
 
 export interface AutoPipeServiceStackProps extends StackProps {
   readonly config: AutoPipeConfig;
@@ -16,9 +16,9 @@ const IMAGE_USERS = { registry: '1000', placeholder: '101' } as const;
 
 /** Auto-Pipe running: network, Fargate service behind an ALB, and its monitoring. */
 export class AutoPipeServiceStack extends Stack {
-  readonly network: AutoPipeNetwork;
-  readonly web: AutoPipeFargateService;
-  readonly monitoring: AutoPipeMonitoring;
+  readonly network: ServiceNetwork;
+  readonly web: FargateWebService;
+  readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: AutoPipeServiceStackProps) {
     const { config } = props;
@@ -28,7 +28,7 @@ export class AutoPipeServiceStack extends Stack {
     });
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    this.network = new AutoPipeNetwork(this, 'Network', {
+    this.network = new ServiceNetwork(this, 'Network', {
       natGateways: config.natGateways,
       flowLogRetention: config.logRetention,
       removalPolicy,
@@ -43,7 +43,7 @@ export class AutoPipeServiceStack extends Stack {
           )
         : ecs.ContainerImage.fromRegistry(config.image.uri);
 
-    this.web = new AutoPipeFargateService(this, 'Web', {
+    this.web = new FargateWebService(this, 'Web', {
       vpc: this.network.vpc,
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,
@@ -71,7 +71,7 @@ export class AutoPipeServiceStack extends Stack {
       });
     }
 
-    this.monitoring = new AutoPipeMonitoring(this, 'Monitoring', {
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: this.web.service,
       loadBalancer: this.web.loadBalancer,
       targetGroup: this.web.targetGroup,

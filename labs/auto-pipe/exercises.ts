@@ -39,10 +39,10 @@ export const exercises: readonly Exercise[] = [
         .filter((p) => p.uses.includes(target.id))
         .map(trackedMetric);
       if (!tracked.includes('cpu')) {
-        problems.push('no scaling policy tracks the service\'s CPU: aws/constructs/fargate-service.ts adds one whenever maxCount is above desiredCount');
+        problems.push('no scaling policy tracks the service\'s CPU: aws/constructs/fargate-web-service.ts adds one whenever maxCount is above desiredCount');
       }
       if (!tracked.includes('requests')) {
-        problems.push('no scaling policy tracks requests per target: aws/constructs/fargate-service.ts adds one whenever maxCount is above desiredCount');
+        problems.push('no scaling policy tracks requests per target: aws/constructs/fargate-web-service.ts adds one whenever maxCount is above desiredCount');
       }
       return problems;
     },
@@ -54,7 +54,7 @@ export const exercises: readonly Exercise[] = [
       const alarms = resourcesOf(input, 'AWS::CloudWatch::Alarm').filter((a) => watchedMetric(a)?.metricName === 'HTTPCode_Target_4XX_Count');
       if (alarms.length === 0) {
         return [
-          'no alarm on the service\'s 4xx responses yet: add one on HTTPCode_Target_4XX_Count to aws/constructs/monitoring.ts ' +
+          'no alarm on the service\'s 4xx responses yet: add one on HTTPCode_Target_4XX_Count to aws/constructs/service-monitoring.ts ' +
             '(the dashboard\'s target4xx metric is already there)',
         ];
       }
@@ -70,7 +70,7 @@ export const exercises: readonly Exercise[] = [
       const problems: string[] = [];
       const dev = serviceOf(input, 'dev');
       if (!dev.clusterProviders.includes('FARGATE_SPOT')) {
-        problems.push('the dev cluster has no FARGATE_SPOT capacity provider: set enableFargateCapacityProviders on the cluster in aws/constructs/fargate-service.ts');
+        problems.push('the dev cluster has no FARGATE_SPOT capacity provider: set enableFargateCapacityProviders on the cluster in aws/constructs/fargate-web-service.ts');
       }
       if (!dev.placement.some((p) => p.provider === 'FARGATE_SPOT' && p.weight > 0)) {
         problems.push(
@@ -109,11 +109,11 @@ export const exercises: readonly Exercise[] = [
             problems.push(`the ${profile} service runs on Fargate Spot, which runs X86_64 tasks only, but its task definition is ${architecture}: keep ${profile} on X86_64 or take it off Spot`);
           }
         } else if (architecture !== 'ARM64') {
-          problems.push(`the ${profile} task definition runs on ${architecture}: set runtimePlatform.cpuArchitecture to ARM64 in aws/constructs/fargate-service.ts`);
+          problems.push(`the ${profile} task definition runs on ${architecture}: set runtimePlatform.cpuArchitecture to ARM64 in aws/constructs/fargate-web-service.ts`);
         }
       }
       if (problems.length === 0 && !services.some((s) => s.architecture === 'ARM64')) {
-        problems.push('no profile runs on ARM64 yet: set runtimePlatform.cpuArchitecture to ARM64 in aws/constructs/fargate-service.ts');
+        problems.push('no profile runs on ARM64 yet: set runtimePlatform.cpuArchitecture to ARM64 in aws/constructs/fargate-web-service.ts');
       }
       return [...problems, ...pipelineArchitectureProblems(input.root, services)];
     },

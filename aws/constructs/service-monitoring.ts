@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
-export interface AutoPipeMonitoringProps {
+export interface ServiceMonitoringProps {
   readonly service: ecs.FargateService;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -18,7 +18,7 @@ export interface AutoPipeMonitoringProps {
 }
 
 /** What each alarm watches; the keys name the alarms in the template and in tests. */
-export type AutoPipeAlarm =
+export type ServiceAlarm =
   | 'cpu'
   | 'memory'
   | 'loadBalancer5xx'
@@ -32,13 +32,13 @@ export type AutoPipeAlarm =
  * saturation and availability, each notifying an SNS topic when it fires and when it clears,
  * and one dashboard with requests, errors, latency, CPU, memory and running tasks.
  */
-export class AutoPipeMonitoring extends Construct {
+export class ServiceMonitoring extends Construct {
   readonly topic: sns.Topic;
-  readonly alarms: Readonly<Record<AutoPipeAlarm, cloudwatch.Alarm>>;
+  readonly alarms: Readonly<Record<ServiceAlarm, cloudwatch.Alarm>>;
   readonly dashboard: cloudwatch.Dashboard;
   readonly dashboardUrl: string;
 
-  constructor(scope: Construct, id: string, props: AutoPipeMonitoringProps) {
+  constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
     super(scope, id);
     const { service, loadBalancer, targetGroup } = props;
 
@@ -71,7 +71,7 @@ export class AutoPipeMonitoring extends Construct {
     const desired = taskCount('DesiredTaskCount');
 
     const alarm = (
-      key: AutoPipeAlarm,
+      key: ServiceAlarm,
       spec: Omit<cloudwatch.AlarmProps, 'alarmDescription'> & { readonly description: string },
     ) => {
       const { description, ...alarmProps } = spec;

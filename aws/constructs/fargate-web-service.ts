@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-export interface AutoPipeFargateServiceProps {
+export interface FargateWebServiceProps {
   readonly vpc: ec2.IVpc;
   readonly taskSubnets: ec2.SubnetSelection;
   readonly assignPublicIp: boolean;
@@ -38,7 +38,7 @@ export interface AutoPipeFargateServiceProps {
  * container, its own log group, separate execution and task roles, deployment circuit
  * breaker with rollback, and optional auto scaling.
  */
-export class AutoPipeFargateService extends Construct {
+export class FargateWebService extends Construct {
   readonly cluster: ecs.Cluster;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
@@ -50,7 +50,7 @@ export class AutoPipeFargateService extends Construct {
   /** http(s)://<load balancer DNS name> */
   readonly url: string;
 
-  constructor(scope: Construct, id: string, props: AutoPipeFargateServiceProps) {
+  constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
     super(scope, id);
     const stack = Stack.of(this);
 

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-export interface AutoPipeNetworkProps {
+export interface ServiceNetworkProps {
   /**
    * 0: public subnets only, tasks get public IPs (no NAT gateway to pay for).
    * More: tasks in private subnets behind that many NAT gateways (one per AZ for HA).
@@ -14,14 +14,14 @@ export interface AutoPipeNetworkProps {
 }
 
 /** A VPC over two AZs with flow logs, and where the service's tasks should run in it. */
-export class AutoPipeNetwork extends Construct {
+export class ServiceNetwork extends Construct {
   readonly vpc: ec2.Vpc;
   readonly taskSubnets: ec2.SubnetSelection;
   /** Tasks in public subnets need a public IP to reach ECR and CloudWatch. */
   readonly assignPublicIp: boolean;
   readonly flowLogGroup: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: AutoPipeNetworkProps) {
+  constructor(scope: Construct, id: string, props: ServiceNetworkProps) {
     super(scope, id);
     const privateTasks = props.natGateways > 0;
 
