@@ -21,6 +21,8 @@ export interface JestOptions {
    * the kit and in a changed copy of it): one Jest start instead of one per folder.
    */
   readonly files?: { readonly roots: readonly string[] };
+  /** Jest's --ci: a missing snapshot fails instead of being written into the tree. @default false */
+  readonly ci?: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function runJest(patterns: readonly string[], root = REPO_ROOT, opt
     const stderr = await new Promise<string>((resolve, reject) => {
       // --roots takes every argument after it: it comes last.
       const exact = options.files ? ['--runInBand', '--runTestsByPath', '--roots', ...options.files.roots] : [];
-      const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), ...patterns, '--json', `--outputFile=${outputFile}`, ...exact], {
+      const ci = options.ci ? ['--ci'] : [];
+      const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), ...patterns, '--json', `--outputFile=${outputFile}`, ...ci, ...exact], {
         cwd: root,
         stdio: ['ignore', 'ignore', 'pipe'],
       });

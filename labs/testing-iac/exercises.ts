@@ -84,6 +84,11 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
   const problems: string[] = [];
   if (!summary.subjects.includes(subject)) problems.push(`${file} imports nothing from ${subject}/ yet (itself or through a helper under test/${subject}/)`);
   if (!summary.techniques.includes(technique)) problems.push(`${file} ${exercise.withoutTechnique}`);
+  if (onlySnapshots(readFileSync(join(input.root, file), 'utf8'))) {
+    problems.push(
+      `${file} only compares snapshots: a snapshot records whatever the code makes today, a bug included, so it cannot say what must hold; ${exercise.toCatch}`,
+    );
+  }
   if (problems.length > 0) return problems;
 
   const patch = mutantPatch(exercise.number);
@@ -98,7 +103,8 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     const [onKitPath, onMutantPath] = [join(input.root, file), join(mutant, file)];
     let results: Awaited<ReturnType<typeof runJest>>;
     try {
-      results = await runJest([onKitPath, onMutantPath], input.root, { files: { roots: [join(input.root, 'test'), join(mutant, 'test')] } });
+      // --ci: the check never writes a snapshot into the learner's tree, and a missing one fails.
+      results = await runJest([onKitPath, onMutantPath], input.root, { files: { roots: [join(input.root, 'test'), join(mutant, 'test')] }, ci: true });
     } catch (err) {
       return [`${(err as Error).message}: run npx jest ${file} to see why`];
     }
@@ -113,6 +119,13 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
   } finally {
     rmSync(mutant, { recursive: true, force: true });
   }
+}
+
+/** True when every expectation in the test source ends in a snapshot matcher. */
+function onlySnapshots(source: string): boolean {
+  const expectations = source.match(/\bexpect\s*\(/g)?.length ?? 0;
+  const snapshots = source.match(/\.toMatch(Inline)?Snapshot\s*\(/g)?.length ?? 0;
+  return expectations > 0 && snapshots >= expectations;
 }
 
 /** The files a patch changes, from its `+++ b/<path>` lines. */
