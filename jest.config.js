@@ -6,6 +6,9 @@ module.exports = {
   // Pulumi keeps state on globals between modules; Jest 30's cleanup would warn (JEST-01) on every file.
   testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
+  // A scratch root per run for temp files and dist/ (test/setup/global-setup.js), deleted at the end.
+  globalSetup: '<rootDir>/test/setup/global-setup.js',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   testMatch: ['**/*.test.ts'],
   // Server-backed tests run in `npm run test:integration` (jest.integration.config.js), so `npm test` needs no servers.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],

@@ -7,7 +7,15 @@
  */
 
 /** A user mistake in configuration. Entry points print its message, never its stack. */
-export class ConfigError extends Error {
+/** A failure whose message says everything the user needs: commands print it without a stack trace. */
+export class UserError extends Error {
+  /** The process exit code a command ends with. */
+  readonly exitCode: number = 1;
+}
+
+export class ConfigError extends UserError {
+  override readonly exitCode = 2;
+
   constructor(
     readonly key: string,
     readonly received: unknown,
@@ -73,9 +81,9 @@ export function runEntry(main: () => unknown): Promise<void> {
     .then(
       () => undefined,
       (err: unknown) => {
-        if (err instanceof ConfigError) {
+        if (err instanceof UserError) {
           process.stderr.write(`\n${err.message}\n\n`);
-          process.exitCode = 2;
+          process.exitCode = err.exitCode;
         } else {
           process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
           process.exitCode = 1;

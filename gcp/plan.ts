@@ -1,13 +1,13 @@
 /**
- * `npm run plan -- <lab> [--profile dev|prod]`: plans a GCP lab offline, prints it like
- * `pulumi preview` and writes it to dist/plan/<lab>-<profile>.json.
+ * `npm run plan -- <lab> [--profile dev|prod]`: previews a GCP lab offline the way `pulumi preview`
+ * runs it (gcp/preview/), prints it like `pulumi preview` and writes it to dist/plan/<lab>-<profile>.json.
  */
 import { runEntry } from '../common/config';
 import { formatWritten, writeDist } from '../common/dist';
 import { parsePlanArgs, PLAN_USAGE } from './offline/args';
-import { runLabOffline } from './offline/plan';
 import { renderPlan } from './offline/render';
 import { PLACEHOLDER_PROJECT } from './offline/stack-config';
+import { previewLab } from './preview/preview-lab';
 
 void runEntry(async () => {
   const argv = process.argv.slice(2);
@@ -16,7 +16,7 @@ void runEntry(async () => {
     return;
   }
   const { lab, profile } = parsePlanArgs(argv);
-  const { plan, placeholderProject } = await runLabOffline(lab, profile);
+  const { plan, placeholderProject } = await previewLab(lab, profile);
   process.stdout.write(renderPlan(plan));
   if (placeholderProject) {
     process.stdout.write(`\nPulumi.${plan.stack}.yaml does not set gcp:project: planned with the placeholder "${PLACEHOLDER_PROJECT}".\n`);

@@ -7,7 +7,7 @@
  * default when the input is unset (noted where a default decides the verdict).
  */
 import type { Profile } from './config';
-import type { PlannedResource } from './offline/plan';
+import type { PlannedResource } from './offline/plan-model';
 
 export interface PolicyContext {
   readonly profile: Profile;

@@ -7,34 +7,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { ConfigReader } from '../../common/config';
 import { LABS, PROFILES, readLabConfig, type Lab, type Profile } from '../config';
 import pulumiProgram from '../index';
-import { record, type Registration } from './recorder';
+import { SECRET_MASK, toPlannedResources, type OfflinePlan } from './plan-model';
+import { record } from './recorder';
 import { readStackConfig } from './stack-config';
-
-export interface PlannedResource {
-  /** The type token, e.g. `gcp:container/cluster:Cluster` (components: `iac-lab-kit:gcp:GkeLab`). */
-  readonly type: string;
-  /** The logical name, unique within a plan. */
-  readonly name: string;
-  /** Name of the parent resource; only the stack has none. */
-  readonly parent?: string;
-  /** The inputs the program passed, secrets replaced by `[secret]`. */
-  readonly inputs: Record<string, unknown>;
-  /** Names of the resources this one depends on (explicit dependsOn and outputs used as inputs), parent aside. */
-  readonly dependencies: string[];
-}
-
-export interface OfflinePlan {
-  readonly lab: Lab;
-  readonly profile: Profile;
-  /** The stack the plan stands for, `<lab>-<profile>`. */
-  readonly stack: string;
-  /** The config the program ran with (project defaults, stack file, overrides). */
-  readonly config: Readonly<Record<string, string>>;
-  /** In tree order: the stack first, each parent before its children. */
-  readonly resources: PlannedResource[];
-  /** Stack outputs, secrets replaced by `[secret]`. */
-  readonly outputs: Record<string, unknown>;
-}
 
 export interface OfflineRun {
   readonly plan: OfflinePlan;
@@ -43,8 +18,6 @@ export interface OfflineRun {
   /** The stack outputs with secrets in clear, for tests that check e.g. the kubeconfig; never write them anywhere. */
   readonly revealedOutputs: Record<string, unknown>;
 }
-
-export const SECRET_MASK = '[secret]';
 
 /**
  * Plans `lab` in `profile` from its example stack config plus `overrides` (keys as
@@ -68,33 +41,10 @@ export async function runLabOffline(lab: Lab, profile: Profile, overrides: Recor
   // The very function the Pulumi CLI runs (Pulumi.yaml `main`).
   const recording = await record(stack, config, pulumiProgram);
   return {
-    plan: { lab, profile, stack, config, resources: toPlannedResources(recording.registrations), outputs: mask(recording.outputs) },
+    plan: { lab, profile, stack, config, resources: toPlannedResources(recording.registrations, mask), outputs: mask(recording.outputs) },
     placeholderProject,
     revealedOutputs: reveal(recording.outputs) as Record<string, unknown>,
   };
-}
-
-/** Tree order (each parent before its children, siblings in registration order), like `pulumi preview`. */
-function toPlannedResources(registrations: readonly Registration[]): PlannedResource[] {
-  const nameOf = new Map(registrations.map((r) => [r.urn, r.name]));
-  const duplicate = registrations.find((r, i) => registrations.findIndex((other) => other.name === r.name) !== i);
-  if (duplicate) throw new Error(`Two resources are named "${duplicate.name}": plans identify resources by name, make it unique.`);
-  const planned = registrations.map((r): PlannedResource => {
-    const parent = nameOf.get(r.parentUrn);
-    const dependencies = [...new Set(r.dependencyUrns.map((urn) => nameOf.get(urn) ?? urn))]
-      .filter((name) => name !== parent)
-      .sort();
-    return { type: r.type, name: r.name, ...(parent === undefined ? {} : { parent }), inputs: mask(r.inputs), dependencies };
-  });
-  const ordered: PlannedResource[] = [];
-  const visit = (parent: string | undefined) => {
-    for (const resource of planned.filter((r) => r.parent === parent)) {
-      ordered.push(resource);
-      visit(resource.name);
-    }
-  };
-  visit(undefined);
-  return ordered;
 }
 
 function isSecret(value: unknown): value is { value: unknown } {

@@ -1,5 +1,5 @@
 /** Prints an offline plan the way `pulumi preview` prints a plan. */
-import { SECRET_MASK, type OfflinePlan, type PlannedResource } from './plan';
+import { SECRET_MASK, UNKNOWN, type OfflinePlan, type PlannedResource } from './plan-model';
 
 /** `gcp:container/cluster:Cluster` -> `gcp:container:Cluster`, the short form the Pulumi CLI displays. */
 export function displayType(type: string): string {
@@ -18,7 +18,7 @@ export function renderPlan(plan: OfflinePlan): string {
   const keys = Object.keys(plan.outputs);
   const keyWidth = Math.max(0, ...keys.map((k) => k.length));
   return [
-    `Previewing update (${plan.stack}), offline: Pulumi mocks stand in for Google Cloud.`,
+    `Previewing update (${plan.stack}), offline: no Google Cloud provider runs, so what only Google knows shows as ${UNKNOWN}.`,
     '',
     line('', 'Type', 'Name', 'Plan'),
     ...rows.map((r) => line(' +', r.type, r.name, 'create')),
@@ -48,5 +48,5 @@ function treeRows(resources: readonly PlannedResource[]): { type: string; name: 
 }
 
 function formatValue(value: unknown): string {
-  return value === SECRET_MASK ? SECRET_MASK : JSON.stringify(value);
+  return value === SECRET_MASK || value === UNKNOWN ? value : JSON.stringify(value);
 }

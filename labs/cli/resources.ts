@@ -4,7 +4,7 @@
  * Kubernetes objects a cdk8s chart writes. Costs, diagrams and exercise checks read this.
  */
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import type { PlannedResource } from '../../gcp/offline/plan';
+import type { PlannedResource } from '../../gcp/offline/plan-model';
 import type { Manifest } from '../../k8s/checks/manifest';
 
 export interface LabResource {

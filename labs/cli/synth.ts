@@ -5,9 +5,9 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
-import { DIST_DIR, REPO_ROOT, writeDist } from '../../common/dist';
+import { DIST_DIR, displayPath, writeDist } from '../../common/dist';
 import type { Profile } from '../../common/profiles';
 import type { Lab, LabOutput } from './lab';
 import { fromCloudAssembly, fromManifests, fromOfflinePlan } from './resources';
@@ -49,15 +49,18 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
       try {
         if (write) rmSync(outdir, { recursive: true, force: true });
         const assembly = createAutoPipeApp({ context: { ...overrides, env: profile }, outdir, validate: options.validate }).synth();
-        const files = write ? assembly.stacks.map((stack) => ({ path: relative(REPO_ROOT, stack.templateFullPath), bytes: statSync(stack.templateFullPath).size })) : [];
+        const files = write ? assembly.stacks.map((stack) => ({ path: displayPath(stack.templateFullPath), bytes: statSync(stack.templateFullPath).size })) : [];
         return { lab: lab.id, profile, resources: fromCloudAssembly(assembly), files };
       } finally {
         if (!write) rmSync(outdir, { recursive: true, force: true });
       }
     }
     case 'pulumi': {
-      const { planLab } = await import('../../gcp/offline/plan');
-      const plan = await planLab(lab.source.program, profile, overrides);
+      // What dist/ holds is the real preview (the program started as `pulumi preview` starts it, unknowns
+      // included); the exercise checks read the in-process run, whose mocks give every output a value.
+      const plan = write
+        ? (await (await import('../../gcp/preview/preview-lab')).previewLab(lab.source.program, profile, overrides)).plan
+        : await (await import('../../gcp/offline/plan')).planLab(lab.source.program, profile, overrides);
       const files = write ? [writeDist(`${outDir}/plan.json`, `${JSON.stringify(plan, null, 2)}\n`)] : [];
       return { lab: lab.id, profile, resources: fromOfflinePlan(plan.resources), files };
     }

@@ -58,7 +58,7 @@ export const exercises: readonly Exercise[] = [
     title: 'Add a read-only reporting user',
     async check(input) {
       // Loaded here, not at the top: the lab command loads every lab's exercises, and these modules load Pulumi.
-      const [{ SECRET_MASK }, { MOCK_PASSWORD }] = await Promise.all([import('../../gcp/offline/plan'), import('../../gcp/offline/mocks')]);
+      const [{ SECRET_MASK }, { MOCK_PASSWORD }] = await Promise.all([import('../../gcp/offline/plan-model'), import('../../gcp/offline/mocks')]);
       const users = resourcesOf(input, SQL_USER);
       const reporting = users.find((user) => user.props.name === 'reporting');
       if (reporting === undefined) {

@@ -215,7 +215,7 @@ describe('Pulumi project and example stacks', () => {
 
   test('runs gcp/index.ts through the kit\'s TypeScript hook, not ts-node', () => {
     expect(project.name).toBe(PROJECT_NAME);
-    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: false, nodeargs: '--require ./common/register.js' } });
+    expect(project.runtime).toEqual({ name: 'nodejs', options: { typescript: false, nodeargs: '--require ../common/register.js' } });
     expect(project.main).toBe('gcp/index.ts');
     expect(existsSync(join(REPO_ROOT, project.main))).toBe(true);
   });

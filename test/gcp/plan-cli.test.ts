@@ -5,7 +5,8 @@ import { ConfigError, runEntry } from '../../common/config';
 import { LABS, PROFILES } from '../../gcp/config';
 import { DIST_DIR, REPO_ROOT } from '../../common/dist';
 import { parsePlanArgs } from '../../gcp/offline/args';
-import { planLab, type OfflinePlan } from '../../gcp/offline/plan';
+import { planLab } from '../../gcp/offline/plan';
+import { UNKNOWN, type OfflinePlan } from '../../gcp/offline/plan-model';
 import { displayType, renderPlan } from '../../gcp/offline/render';
 
 // Every lab in both profiles, planned one after the other in this one process.
@@ -113,8 +114,10 @@ describe('npm run plan', () => {
     expect(run.stdout).toContain('Previewing update (cloudsql-prod)');
     expect(run.stdout).toContain('    + 20 to create');
     expect(run.stdout).toContain('Pulumi.cloudsql-prod.yaml does not set gcp:project: planned with the placeholder "offline-lab-project".');
-    expect(run.stdout).toMatch(/Plan written:\n {2}dist\/plan\/cloudsql-prod\.json {2}\d+\.\d KiB\n$/);
-    const written = JSON.parse(readFileSync(join(DIST_DIR, 'plan', 'cloudsql-prod.json'), 'utf8'));
-    expect(written).toEqual(JSON.parse(JSON.stringify(baseline.get('cloudsql-prod'))));
+    expect(run.stdout).toMatch(/Plan written:\n {2}\S*\/plan\/cloudsql-prod\.json {2}\d+\.\d KiB\n$/);
+    // The command previews as `pulumi preview` does: the same resources as the in-process plan, with unknowns.
+    const written = JSON.parse(readFileSync(join(DIST_DIR, 'plan', 'cloudsql-prod.json'), 'utf8')) as OfflinePlan;
+    expect(written.resources.map((r) => r.name)).toEqual(baseline.get('cloudsql-prod')!.resources.map((r) => r.name));
+    expect(Object.values(written.outputs)).toContain(UNKNOWN);
   });
 });

@@ -1,4 +1,4 @@
-import type { OfflinePlan, PlannedResource } from '../../gcp/offline/plan';
+import type { OfflinePlan, PlannedResource } from '../../gcp/offline/plan-model';
 import { runPolicies } from '../../gcp/policies';
 
 export const T = {

@@ -1,4 +1,4 @@
-import type { OfflinePlan, PlannedResource } from '../../gcp/offline/plan';
+import type { OfflinePlan, PlannedResource } from '../../gcp/offline/plan-model';
 import { planLab } from '../../gcp/offline/plan';
 import { POLICIES, runPolicies, TYPES } from '../../gcp/policies';
 

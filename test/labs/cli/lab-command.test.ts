@@ -112,7 +112,7 @@ describe('check', () => {
   });
 
   test('runs the tests with Jest and reports every test file', async () => {
-    expect(await runJest(['test/common/dist'])).toEqual([{ file: 'test/common/dist.test.ts', pass: true, tests: 2, failures: [] }]);
+    expect(await runJest(['test/common/dist'])).toEqual([{ file: 'test/common/dist.test.ts', pass: true, tests: 4, failures: [] }]);
   });
 
   test('reports the test step per lab, with the failing tests of a failing file', async () => {
