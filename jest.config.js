@@ -14,10 +14,15 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
-    // beautiful-mermaid and its `entities` dependency ship only ES modules; Jest runs CommonJS.
-    '^.+/node_modules/(beautiful-mermaid|entities)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // beautiful-mermaid (and its `entities` dependency) and GitHub's workflow parser (@actions/*) ship only ES modules; Jest runs CommonJS.
+    '^.+/node_modules/(beautiful-mermaid|entities|@actions/[^/]+)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(beautiful-mermaid|entities)/)'],
+  // The @actions packages export for `import` only: point Jest's require-style resolution at their files.
+  moduleNameMapper: {
+    '^@actions/(workflow-parser|expressions)$': '<rootDir>/node_modules/@actions/$1/dist/index.js',
+    '^@actions/(workflow-parser|expressions)/(.+)$': '<rootDir>/node_modules/@actions/$1/dist/$2.js',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(beautiful-mermaid|entities|@actions)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

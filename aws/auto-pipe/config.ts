@@ -4,6 +4,7 @@
  * any construct exists, so a user mistake is one clear message and never a half-built app.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ConfigError, ConfigReader } from '../../common/config';
 import { PROFILES, type Profile } from '../../common/profiles';
 
@@ -33,6 +34,10 @@ export interface GitHubDeployer {
   readonly branch: string;
   /** An existing IAM OIDC provider for GitHub (an account holds only one); created when absent. */
   readonly oidcProviderArn?: string;
+  /** prod: the GitHub environment (with required reviewers) whose jobs alone may deploy. */
+  readonly environment?: string;
+  /** Numeric owner and repository ids, for the immutable OIDC subject of newer repositories. */
+  readonly ids?: { readonly owner: number; readonly repo: number };
 }
 
 /** Everything one profile's stacks need, validated. */
@@ -77,6 +82,8 @@ interface ProfileDefaults {
   readonly natGateways: number;
   readonly keepTaggedImages: number;
   readonly terminationProtection: boolean;
+  /** The GitHub environment whose jobs alone may deploy (its required reviewers are the approval gate). */
+  readonly deployEnvironment?: string;
 }
 
 const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
@@ -103,6 +110,7 @@ const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
     natGateways: 2,
     keepTaggedImages: 30,
     terminationProtection: true,
+    deployEnvironment: 'production',
   },
 };
 
@@ -120,6 +128,8 @@ export const CONTEXT_KEYS = [
   'githubRepo',
   'githubBranch',
   'githubOidcProviderArn',
+  'githubOwnerId',
+  'githubRepoId',
   'certificateArn',
   'desiredCount',
   'maxCount',
@@ -144,13 +154,15 @@ const reader = new ConfigReader(
 );
 
 const PATTERNS = {
-  region: /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+
   imageTag: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
-  alarmEmail: /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  // RFC 5321/5322 as mail systems practise it: a dot-atom local part of at most 64 characters, a host
+  // name of letter-digit-hyphen labels with an alphabetic top-level domain, at most 254 in all.
+  alarmEmail: /^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
   // GitHub owners: letters, digits, single hyphens, up to 39; repository names: letters, digits, . _ -
   githubRepo: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
   // A git branch name without wildcards, so the role's trust can never widen by accident.
-  githubBranch: /^(?!\/|.*\/$|.*\/\/|.*\.\.|.*\.lock$)[A-Za-z0-9._/-]{1,255}$/,
+  githubBranch: /^(?!refs\/|\/|.*\/$|.*\/\/|.*\.\.|.*\.lock$)[A-Za-z0-9._/-]{1,255}$/,
   githubOidcProviderArn: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
   certificateArn: /^arn:aws(-cn|-us-gov)?:acm:([a-z]{2}(-gov)?-[a-z]+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 };
@@ -176,17 +188,17 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     return value === undefined ? undefined : read(value);
   };
 
-  const region = optional('region', (v) => match('region', v, 'an AWS region code such as us-east-1', DEFAULT_REGION)) ?? DEFAULT_REGION;
+  const region = optional('region', readRegion) ?? DEFAULT_REGION;
   const imageTag = optional('imageTag', (v) =>
     match('imageTag', v, 'a Docker tag: letters, digits, _ . - (up to 128, not starting with . or -)', 'v1.0.0'),
   );
-  const alarmEmail = optional('alarmEmail', (v) => match('alarmEmail', v, 'an email address', 'you@example.com'));
+  const alarmEmail = optional('alarmEmail', (v) => match('alarmEmail', v, 'an email address such as ops@example.com (no spaces, quotes or comments)', 'you@example.com'));
   const githubRepo = optional('githubRepo', (v) =>
     match('githubRepo', v, 'a GitHub repository as owner/name', 'octo-org/auto-pipe'),
   );
   const githubBranch =
     optional('githubBranch', (v) =>
-      match('githubBranch', v, 'a git branch name without wildcards', DEFAULT_GITHUB_BRANCH),
+      match('githubBranch', v, 'a branch name as git shows it, without refs/heads/ and without wildcards', DEFAULT_GITHUB_BRANCH),
     ) ?? DEFAULT_GITHUB_BRANCH;
   const oidcProviderArn = optional('githubOidcProviderArn', (v) =>
     match(
@@ -197,6 +209,13 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     ),
   );
   const certificateArn = optional('certificateArn', (v) => readCertificateArn(v, region));
+  // GitHub ids are positive integers (the REST API's `owner.id` and `id` of the repository).
+  const ownerId = optional('githubOwnerId', (v) => reader.integer('githubOwnerId', v, 1, Number.MAX_SAFE_INTEGER));
+  const repoId = optional('githubRepoId', (v) => reader.integer('githubRepoId', v, 1, Number.MAX_SAFE_INTEGER));
+  if ((ownerId === undefined) !== (repoId === undefined)) {
+    const [missing, present] = ownerId === undefined ? ['githubOwnerId', 'githubRepoId'] : ['githubRepoId', 'githubOwnerId'];
+    reader.fail(missing, undefined, `a number whenever ${present} is set (the immutable subject needs both): gh api repos/<owner>/<name> --jq '.owner.id, .id'`, '123456');
+  }
 
   const desiredCount = optional('desiredCount', (v) => reader.integer('desiredCount', v, 1, MAX_DESIRED)) ?? defaults.desiredCount;
   const maxCount = optional('maxCount', (v) => readMaxCount(v, desiredCount)) ?? defaults.maxCount(desiredCount);
@@ -220,7 +239,16 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
       imageTag === undefined
         ? { kind: 'placeholder', uri: PLACEHOLDER_IMAGE, healthPath: PLACEHOLDER_HEALTH_PATH }
         : { kind: 'registry', tag: imageTag, healthPath: SERVICE_HEALTH_PATH },
-    github: githubRepo === undefined ? undefined : { repo: githubRepo, branch: githubBranch, oidcProviderArn },
+    github:
+      githubRepo === undefined
+        ? undefined
+        : {
+            repo: githubRepo,
+            branch: githubBranch,
+            oidcProviderArn,
+            environment: defaults.deployEnvironment,
+            ids: ownerId === undefined || repoId === undefined ? undefined : { owner: ownerId, repo: repoId },
+          },
     alarmEmail,
     certificateArn,
     desiredCount,
@@ -234,6 +262,13 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     terminationProtection: defaults.terminationProtection,
     tags: { project: 'auto-pipe', profile },
   };
+}
+
+/** The regions aws-cdk-lib's region-info knows, so a typo never reaches CloudFormation. */
+function readRegion(value: unknown): string {
+  const regions = RegionInfo.regions.map((r) => r.name).filter((name) => /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(name)).sort();
+  if (typeof value === 'string' && regions.includes(value)) return value;
+  return reader.fail('region', value, `one of the ${regions.length} AWS region codes aws-cdk-lib's region-info knows, such as us-east-1 or eu-west-1`, DEFAULT_REGION);
 }
 
 function match(key: string, value: unknown, format: string, example: string): string {

@@ -134,7 +134,9 @@ export class FargateWebService extends Construct {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount,
+      // When auto scaling owns the count, the template must not: a DesiredCount in it would drag a
+      // scaled-out service back on every deploy (CloudFormation keeps the running count when it is absent).
+      desiredCount: props.maxCount > props.desiredCount ? undefined : props.desiredCount,
       vpcSubnets: props.taskSubnets,
       assignPublicIp: props.assignPublicIp,
       securityGroups: [serviceSecurityGroup],

@@ -12,8 +12,21 @@ export interface GitHubDeployRoleProps {
   readonly repository: ecr.IRepository;
   /** GitHub repository (owner/name) whose workflow runs may assume the role. */
   readonly repo: string;
-  /** The only branch whose runs may assume the role. */
+  /** The only branch whose runs may assume the role (when no `environment` is set). */
   readonly branch: string;
+  /**
+   * A GitHub environment (e.g. `production`, with required reviewers): only jobs running in it may
+   * assume the role, whatever their branch; GitHub then puts the environment in the token's subject.
+   * @default - trusted by branch
+   */
+  readonly environment?: string;
+  /**
+   * The numeric owner and repository ids. Repositories created, renamed or transferred on github.com
+   * after 2026-07-15 (and those that opt in) get the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`
+   * instead of `repo:OWNER/REPO:...`; with the ids the role trusts both forms.
+   * @default - the classic subject only
+   */
+  readonly ids?: { readonly owner: number; readonly repo: number };
   /**
    * ARN of the account's existing GitHub OIDC provider. An account holds one provider per
    * URL, so a second stack (or account setup done elsewhere) must import it.
@@ -42,13 +55,14 @@ export class GitHubDeployRole extends Construct {
           })
         : iam.OidcProviderNative.fromOidcProviderArn(this, 'Provider', props.oidcProviderArn);
 
-    // StringEquals on both claims: exactly this repository and branch, never a pattern.
+    // StringEquals on both claims: exactly this repository and branch (or environment), never a pattern.
+    const subjects = gitHubSubjects(props);
     this.role = new iam.Role(this, 'Role', {
-      description: `GitHub Actions (${props.repo}@${props.branch}) pushes images and runs cdk deploy`,
+      description: `GitHub Actions (${props.repo} ${props.environment === undefined ? `branch ${props.branch}` : `environment ${props.environment}`}) pushes images and runs cdk deploy`,
       assumedBy: new iam.OpenIdConnectPrincipal(this.provider, {
         StringEquals: {
           [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-          [`${GITHUB_OIDC_HOST}:sub`]: `repo:${props.repo}:ref:refs/heads/${props.branch}`,
+          [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
         },
       }),
     });
@@ -80,4 +94,15 @@ export class GitHubDeployRole extends Construct {
         'the push actions themselves are scoped to the one repository.',
     });
   }
+}
+
+/**
+ * The `sub` claims GitHub puts in a token of this repository's runs: the classic form and, with the
+ * ids, the immutable one (GitHub's OIDC reference, "Immutable subject claims").
+ */
+export function gitHubSubjects(props: Pick<GitHubDeployRoleProps, 'repo' | 'branch' | 'environment' | 'ids'>): string[] {
+  const context = props.environment === undefined ? `ref:refs/heads/${props.branch}` : `environment:${props.environment}`;
+  const [owner, name] = props.repo.split('/');
+  const classic = `repo:${owner}/${name}:${context}`;
+  return props.ids === undefined ? [classic] : [classic, `repo:${owner}@${props.ids.owner}/${name}@${props.ids.repo}:${context}`];
 }

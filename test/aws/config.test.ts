@@ -19,6 +19,8 @@ function messageFor(context: Record<string, unknown>): string {
   }
 }
 
+const REGIONS = "one of the 39 AWS region codes aws-cdk-lib's region-info knows, such as us-east-1 or eu-west-1";
+const EMAIL_EXPECTED = 'expected an email address such as ops@example.com (no spaces, quotes or comments).';
 const fix = (key: string, example: string) =>
   `\n  Fix: npx cdk synth -c ${key}=${example}   (or set "${key}" under "context" in cdk.json)`;
 
@@ -48,8 +50,8 @@ describe('every invalid context value names the key, the value, what is valid, a
       { desiredCount: '3', maxCount: '2' },
       'Invalid maxCount: received "2"; expected an integer from desiredCount (3) to 20.' + fix('maxCount', '3'),
     ],
-    ['malformed alarmEmail', { alarmEmail: 'ops-at-example.com' }, 'Invalid alarmEmail: received "ops-at-example.com"; expected an email address.' + fix('alarmEmail', 'you@example.com')],
-    ['empty alarmEmail', { alarmEmail: '' }, 'Invalid alarmEmail: received ""; expected an email address.' + fix('alarmEmail', 'you@example.com')],
+    ['malformed alarmEmail', { alarmEmail: 'ops-at-example.com' }, 'Invalid alarmEmail: received "ops-at-example.com"; expected an email address such as ops@example.com (no spaces, quotes or comments).' + fix('alarmEmail', 'you@example.com')],
+    ['empty alarmEmail', { alarmEmail: '' }, 'Invalid alarmEmail: received ""; expected an email address such as ops@example.com (no spaces, quotes or comments).' + fix('alarmEmail', 'you@example.com')],
     [
       'githubRepo without an owner',
       { githubRepo: 'auto-pipe' },
@@ -68,7 +70,7 @@ describe('every invalid context value names the key, the value, what is valid, a
     [
       'githubBranch with a wildcard',
       { githubRepo: 'octo-org/auto-pipe', githubBranch: 'feature/*' },
-      'Invalid githubBranch: received "feature/*"; expected a git branch name without wildcards.' + fix('githubBranch', 'main'),
+      'Invalid githubBranch: received "feature/*"; expected a branch name as git shows it, without refs/heads/ and without wildcards.' + fix('githubBranch', 'main'),
     ],
     [
       'imageTag starting with a dash',
@@ -106,17 +108,36 @@ describe('every invalid context value names the key, the value, what is valid, a
       'Invalid githubRepo: received nothing (the key is not set); expected owner/name whenever githubOidcProviderArn is set (the provider is only used by the deploy role).' +
         fix('githubRepo', 'octo-org/auto-pipe'),
     ],
-    ['malformed region', { region: 'us-east' }, 'Invalid region: received "us-east"; expected an AWS region code such as us-east-1.' + fix('region', 'us-east-1')],
+    ['malformed region', { region: 'us-east' }, `Invalid region: received "us-east"; expected ${REGIONS}.` + fix('region', 'us-east-1')],
+    ['a region that looks right but does not exist', { region: 'us-east-7' }, `Invalid region: received "us-east-7"; expected ${REGIONS}.` + fix('region', 'us-east-1')],
+    [
+      'alarmEmail with a space and quotes, which SNS would reject',
+      { alarmEmail: '"ops team"@example.com' },
+      `Invalid alarmEmail: received ""ops team"@example.com"; ${EMAIL_EXPECTED}` + fix('alarmEmail', 'you@example.com'),
+    ],
+    ['alarmEmail with a numeric top-level domain', { alarmEmail: 'ops@example.123' }, `Invalid alarmEmail: received "ops@example.123"; ${EMAIL_EXPECTED}` + fix('alarmEmail', 'you@example.com')],
+    ['alarmEmail with two dots in a row', { alarmEmail: 'ops..team@example.com' }, `Invalid alarmEmail: received "ops..team@example.com"; ${EMAIL_EXPECTED}` + fix('alarmEmail', 'you@example.com')],
+    [
+      'githubBranch given as a ref, which would make the trust subject ref:refs/heads/refs/heads/main',
+      { githubRepo: 'octo-org/auto-pipe', githubBranch: 'refs/heads/main' },
+      'Invalid githubBranch: received "refs/heads/main"; expected a branch name as git shows it, without refs/heads/ and without wildcards.' + fix('githubBranch', 'main'),
+    ],
+    ['githubOwnerId that is not a number', { githubRepo: 'octo-org/auto-pipe', githubOwnerId: 'octo-org', githubRepoId: '42' }, 'Invalid githubOwnerId: received "octo-org"; expected an integer from 1 to 9007199254740991.' + fix('githubOwnerId', '1')],
+    [
+      'githubRepoId without githubOwnerId',
+      { githubRepo: 'octo-org/auto-pipe', githubRepoId: '42' },
+      "Invalid githubOwnerId: received nothing (the key is not set); expected a number whenever githubRepoId is set (the immutable subject needs both): gh api repos/<owner>/<name> --jq '.owner.id, .id'." + fix('githubOwnerId', '123456'),
+    ],
     [
       'a key with the wrong case, which CDK would silently ignore',
       { desiredcount: '2' },
-      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, certificateArn, desiredCount, maxCount, cpu, memory.' +
+      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, certificateArn, desiredCount, maxCount, cpu, memory.' +
         '\n  Fix: context keys are case-sensitive: npx cdk synth -c desiredCount=2',
     ],
     [
       'an unknown key',
       { replicas: '2' },
-      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, certificateArn, desiredCount, maxCount, cpu, memory.' +
+      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, certificateArn, desiredCount, maxCount, cpu, memory.' +
         '\n  Fix: remove -c replicas=... (or "replicas" from cdk.json\'s "context"); see the README for what each key does',
     ],
   ])('%s', (_case, context, message) => {

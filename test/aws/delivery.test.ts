@@ -18,8 +18,11 @@ describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
     expect(workflow.indexOf('aquasecurity/trivy-action')).toBeLessThan(workflow.indexOf('docker push'));
   });
 
-  test('pushes to the profile\'s repository with the OIDC role, never with stored keys', () => {
-    expect(workflow).toContain('/auto-pipe-${AUTO_PIPE_ENV}:${GITHUB_SHA}');
+  test('pushes the scanned image itself to the profile\'s repository with the OIDC role, never with stored keys', () => {
+    expect(workflow).toContain('repository="auto-pipe-${AUTO_PIPE_ENV}"');
+    expect(workflow).toContain('target="${{ steps.ecr.outputs.registry }}/${repository}:${GITHUB_SHA}"');
+    expect(workflow).toContain('docker save --output image.tar "$IMAGE"');
+    expect(workflow).toContain('docker load --input image.tar');
     expect(workflow).toContain('role-to-assume: ${{ vars.AUTO_PIPE_ROLE_ARN }}');
     expect(workflow).toContain('id-token: write');
     expect(workflow).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\.AWS/);
@@ -31,14 +34,14 @@ describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
     );
   });
 
-  test('no job uses a GitHub environment, which would change the OIDC subject the role trusts', () => {
-    expect(workflow).not.toMatch(/^\s+environment:/m);
+  test('a re-run for the same commit skips the push: tags are immutable', () => {
+    expect(workflow).toContain('if aws ecr describe-images --repository-name "$repository" --image-ids imageTag="$GITHUB_SHA"');
   });
 
-  test('every action is pinned to a major version or an exact release', () => {
-    const uses = [...workflow.matchAll(/uses: (\S+)/g)].map((m) => m[1]);
-    expect(uses.length).toBeGreaterThan(0);
-    for (const action of uses) expect(action).toMatch(/@(v\d+|\d+\.\d+\.\d+)$/);
+  test('only the release job has a GitHub environment: production when the pipeline ships prod, whose role trusts that subject', () => {
+    expect([...workflow.matchAll(/^\s+environment: (.+)$/gm)].map((m) => m[1])).toEqual([
+      "${{ (vars.AUTO_PIPE_ENV || 'dev') == 'prod' && 'production' || '' }}",
+    ]);
   });
 });
 

@@ -312,12 +312,19 @@ describe('dev: a cheap lab that tears down completely', () => {
       }
     });
 
-    test('the SNS topic refuses publishers that do not use TLS, and no one is subscribed by default', () => {
-      service.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        PolicyDocument: {
-          Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
-        },
+    test('the SNS topic refuses publishers that do not use TLS and lets this account\'s CloudWatch alarms publish; no one is subscribed by default', () => {
+      const [policy] = Object.values(service.findResources('AWS::SNS::TopicPolicy'));
+      const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+      expect(statements).toHaveLength(2);
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      const allow = statements.find((st) => st.Effect === 'Allow')!;
+      expect(allow).toMatchObject({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: expect.stringMatching(/^MonitoringAlarmTopic/) },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       });
+      expect(JSON.stringify((allow.Condition as Record<string, unknown>).ArnLike)).toContain(':alarm:*');
       service.resourceCountIs('AWS::SNS::Subscription', 0);
     });
 
@@ -343,6 +350,14 @@ describe('prod: retains data, highly available', () => {
   const SERVICE = 'AutoPipeService-prod';
   const registry = synth.template(REGISTRY);
   const service = synth.template(SERVICE);
+
+  test('only jobs in the GitHub environment production (its reviewers approve each deploy) can assume the deploy role', () => {
+    const [role] = Object.values(registry.findResources('AWS::IAM::Role'));
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals).toEqual({
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:octo-org/auto-pipe:environment:production',
+    });
+  });
 
   describe('data', () => {
     test('the ECR repository and its images survive the stack', () => {
@@ -413,12 +428,11 @@ describe('prod: retains data, highly available', () => {
       });
     });
 
-    test('task: 512 CPU / 1024 MiB, two tasks, circuit breaker with rollback', () => {
+    test('task: 512 CPU / 1024 MiB, circuit breaker with rollback, and no DesiredCount: auto scaling owns it, so a deploy keeps a scaled-out count', () => {
       service.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
-      service.hasResourceProperties('AWS::ECS::Service', {
-        DesiredCount: 2,
-        DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
-      });
+      const [ecsService] = Object.values(service.findResources('AWS::ECS::Service'));
+      expect(ecsService.Properties.DesiredCount).toBeUndefined();
+      expect(ecsService.Properties.DeploymentConfiguration).toMatchObject({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
     });
 
     test('scales between 2 and 6 tasks on CPU and on requests per target', () => {
@@ -457,6 +471,8 @@ describe('every optional context key at once (one more synth: the schema validat
     githubRepo: 'octo-org/auto-pipe',
     githubBranch: 'release/2026',
     githubOidcProviderArn: OIDC_PROVIDER_ARN,
+    githubOwnerId: '9919',
+    githubRepoId: '1296269',
     certificateArn: CERTIFICATE_ARN,
     alarmEmail: 'ops@example.com',
     imageTag: '3f2c1a9e',
@@ -479,7 +495,7 @@ describe('every optional context key at once (one more synth: the schema validat
     });
   });
 
-  test('githubBranch narrows the trust to that branch', () => {
+  test('githubBranch narrows the trust to that branch; the ids add the immutable subject newer repositories get', () => {
     registry.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -487,7 +503,10 @@ describe('every optional context key at once (one more synth: the schema validat
             Condition: {
               StringEquals: {
                 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-                'token.actions.githubusercontent.com:sub': 'repo:octo-org/auto-pipe:ref:refs/heads/release/2026',
+                'token.actions.githubusercontent.com:sub': [
+                  'repo:octo-org/auto-pipe:ref:refs/heads/release/2026',
+                  'repo:octo-org@9919/auto-pipe@1296269:ref:refs/heads/release/2026',
+                ],
               },
             },
           }),
@@ -545,7 +564,8 @@ describe('every optional context key at once (one more synth: the schema validat
 
   test('cpu, memory, desiredCount and maxCount size and scale the service', () => {
     service.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '2048' });
-    service.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
+    // desiredCount is the scaling minimum; the template leaves the running count to auto scaling.
+    service.hasResourceProperties('AWS::ECS::Service', { DesiredCount: Match.absent() });
     service.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
   });
 
