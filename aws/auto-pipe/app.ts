@@ -12,8 +12,7 @@ export type AutoPipeAppOptions = Omit<CdkAppOptions, 'controlTowerRules'>;
  * throws a ConfigError before any stack exists. cdk-nag's AwsSolutions pack runs at synth.
  */
 export function createAutoPipeApp(options: AutoPipeAppOptions = {}): App {
-  // The Control Tower Guard rules are switched on for Auto-Pipe once its findings are fixed or acknowledged.
-  const app = createCdkApp({ ...options, controlTowerRules: false });
+  const app = createCdkApp(options);
 
   const configs = readAutoPipeConfigs(
     (key) => app.node.tryGetContext(key),

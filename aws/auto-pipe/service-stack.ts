@@ -60,6 +60,7 @@ export class AutoPipeServiceStack extends Stack {
       removalPolicy,
       certificateArn: config.certificateArn,
       accessLogs: config.retainData,
+      deletionProtection: config.retainData,
     });
 
     if (config.image.kind === 'registry') {

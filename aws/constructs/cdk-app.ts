@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPO_ROOT } from '../../common/dist';
 
@@ -21,6 +22,9 @@ export interface CdkAppOptions {
    */
   readonly controlTowerRules?: boolean;
 }
+
+/** The id prefix of the Control Tower Guard rules' findings, as the synth report names them. */
+export const GUARD = 'cdk-validator-cfnguard';
 
 /**
  * What the CDK CLI adds to every app's context (`cdk synth` with default flags), so an app
@@ -53,4 +57,19 @@ export function createCdkApp(options: CdkAppOptions = {}): App {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   if (options.controlTowerRules ?? true) Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
   return app;
+}
+
+/**
+ * The Control Tower log-group rules the kit's log groups answer by design: retention is a per-profile
+ * cost decision (configurable), and CloudWatch Logs already encrypts at rest with a service key.
+ */
+export function acknowledgeLogGroupRules(logGroup: ILogGroup): void {
+  Validations.of(logGroup).acknowledge({
+    id: `${GUARD}::cloudwatch_log_group_retention_period_check`,
+    reason: 'Retention is a per-profile cost choice (dev one week, prod three months); a compliance regime needing a year sets a longer retention in the profile.',
+  });
+  Validations.of(logGroup).acknowledge({
+    id: `${GUARD}::cloudwatch_log_group_encrypted_check`,
+    reason: 'CloudWatch Logs encrypts every log group at rest with a service-managed key; a customer-managed KMS key would add a key and its policy to every lab for no change in who can read the logs here.',
+  });
 }

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeLogGroupRules, GUARD } from './cdk-app';
 
 export interface FargateWebServiceProps {
   readonly vpc: ec2.IVpc;
@@ -31,7 +32,10 @@ export interface FargateWebServiceProps {
   readonly certificateArn?: string;
   /** Write ALB access logs to a bucket that outlives the stack. @default false */
   readonly accessLogs?: boolean;
+  /** Turn on the load balancer's deletion protection (a production entry point). @default false */
+  readonly deletionProtection?: boolean;
 }
+
 
 /**
  * The Auto-Pipe web service: Fargate tasks behind an internet-facing ALB, with a hardened
@@ -64,6 +68,7 @@ export class FargateWebService extends Construct {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    acknowledgeLogGroupRules(this.logGroup);
 
     // The execution role is ECS's (pull the image, write logs); the task role is the app's and
     // holds nothing, so a compromised container gets no AWS permissions.
@@ -104,6 +109,8 @@ export class FargateWebService extends Construct {
       image: props.image,
       user: props.user,
       readonlyRootFilesystem: true,
+      // A hard limit equal to the task's memory: the container can never be starved by a sidecar added later.
+      memoryLimitMiB: props.memoryLimitMiB,
       linuxParameters,
       portMappings: [{ containerPort: props.containerPort, name: 'http' }],
       logging: ecs.LogDrivers.awsLogs({
@@ -148,22 +155,41 @@ export class FargateWebService extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
+    if (props.assignPublicIp) {
+      Validations.of(this.service).acknowledge({
+        id: `${GUARD}::ecs_service_assign_public_ip_disabled_check`,
+        reason: 'dev runs tasks in public subnets with public IPs instead of paying for a NAT gateway (about $33 a month); their security group admits only the load balancer. prod runs them in private subnets.',
+      });
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
+    if (!(props.deletionProtection ?? false)) {
+      Validations.of(this.loadBalancer).acknowledge({
+        id: `${GUARD}::elbv2_deletion_protection_enabled_check`,
+        reason: 'dev tears down with one `cdk destroy`; deletion protection would block it. prod turns it on.',
+      });
+    }
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'The load balancer is the public entry point of a web service: its listener ports are open to the internet by design; tasks accept traffic only from it.',
     });
 
-    const listener =
-      props.certificateArn === undefined
-        ? this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP })
-        : this.httpsListener(props.certificateArn);
+    let listener: elbv2.ApplicationListener;
+    if (props.certificateArn === undefined) {
+      listener = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP });
+      Validations.of(listener).acknowledge({
+        id: `${GUARD}::alb_http_to_https_redirection_check`,
+        reason: 'No certificate was configured (certificateArn), so the service answers on HTTP only; with one, port 80 only redirects to HTTPS.',
+      });
+    } else {
+      listener = this.httpsListener(props.certificateArn);
+    }
 
     this.targetGroup = listener.addTargets('Web', {
       port: props.containerPort,
@@ -189,16 +215,24 @@ export class FargateWebService extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         lifecycleRules: [{ expiration: Duration.days(365) }],
       });
-      Validations.of(this.accessLogBucket).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason: 'This bucket only receives the load balancer\'s access logs; logging access to the log bucket would need yet another bucket.',
-      });
+      for (const [id, reason] of [
+        ['AwsSolutions-S1', 'This bucket only receives the load balancer\'s access logs; logging access to the log bucket would need yet another bucket.'],
+        [`${GUARD}::s3_bucket_logging_enabled_check`, 'This bucket only receives the load balancer\'s access logs; logging access to the log bucket would need yet another bucket.'],
+        [`${GUARD}::s3_bucket_default_encryption_kms_check`, 'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3, not SSE-KMS.'],
+        [`${GUARD}::s3_bucket_versioning_enabled_check`, 'Access-log objects are written once by ELB and expire after a year; versions would only double storage.'],
+        [`${GUARD}::s3_bucket_object_lock_enabled_check`, 'Access logs are operational data expiring after a year, not records under a retention mandate; Object Lock would block the lifecycle expiry.'],
+        [`${GUARD}::s3_event_notifications_enabled_check`, 'Nothing consumes access-log writes as events; logs are read in batch (Athena).'],
+      ]) {
+        Validations.of(this.accessLogBucket).acknowledge({ id, reason });
+      }
       this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
     } else {
-      Validations.of(this.loadBalancer).acknowledge({
-        id: 'AwsSolutions-ELB2',
-        reason: 'dev is a lab torn down after each session: an access-log bucket would either survive `cdk destroy` or need a custom-resource Lambda to empty it. prod writes access logs.',
-      });
+      for (const id of ['AwsSolutions-ELB2', `${GUARD}::elbv2_logging_enabled_check`]) {
+        Validations.of(this.loadBalancer).acknowledge({
+          id,
+          reason: 'dev is a lab torn down after each session: an access-log bucket would either survive `cdk destroy` or need a custom-resource Lambda to empty it. prod writes access logs.',
+        });
+      }
     }
 
     if (props.maxCount > props.desiredCount) {

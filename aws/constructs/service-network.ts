@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeLogGroupRules } from './cdk-app';
 
 export interface ServiceNetworkProps {
   /**
@@ -30,7 +31,8 @@ export class ServiceNetwork extends Construct {
       maxAzs: 2,
       natGateways: props.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Nothing is launched with an implicit public IP: dev's tasks ask for theirs explicitly.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         ...(privateTasks ? [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }] : []),
       ],
       // Restricting the default security group needs a custom-resource Lambda (an asset);
@@ -42,6 +44,7 @@ export class ServiceNetwork extends Construct {
       retention: props.flowLogRetention,
       removalPolicy: props.removalPolicy,
     });
+    acknowledgeLogGroupRules(this.flowLogGroup);
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,

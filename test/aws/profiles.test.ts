@@ -18,6 +18,24 @@ describePolicy(synth, STACKS, [
   'AutoPipeRegistry-prod/GitHubDeploy/Role AwsSolutions-IAM5[Resource::*]',
   'AutoPipeService-prod/Web/AccessLogs AwsSolutions-S1',
   'AutoPipeService-prod/Web/LoadBalancer AwsSolutions-EC23',
+  'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+  'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+  'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
+  'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
+  'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+  'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+  'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
+  'AutoPipeService-dev/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
+  'AutoPipeService-prod/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
+  'AutoPipeService-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+  'AutoPipeService-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
+  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
+  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_versioning_enabled_check',
+  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+  'AutoPipeService-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+  'AutoPipeService-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
 ]);
 
 describe('dev: a cheap lab that tears down completely', () => {
@@ -117,11 +135,12 @@ describe('dev: a cheap lab that tears down completely', () => {
   });
 
   describe('service', () => {
-    test('no NAT gateway and no private subnets: tasks run in public subnets with a public IP', () => {
+    test('no NAT gateway and no private subnets: tasks run in public subnets with a public IP they ask for', () => {
       service.resourceCountIs('AWS::EC2::NatGateway', 0);
       service.resourceCountIs('AWS::EC2::EIP', 0);
       service.resourceCountIs('AWS::EC2::Subnet', 2);
-      service.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true });
+      // Control Tower CT.EC2.PR.11 (subnet_auto_assign_public_ip_disabled_check): no implicit public IPs.
+      service.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
       service.hasResourceProperties('AWS::ECS::Service', {
         NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
       });
@@ -428,6 +447,12 @@ describe('prod: retains data, highly available', () => {
       });
     });
 
+    test('the load balancer has deletion protection on', () => {
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+      });
+    });
+
     test('task: 512 CPU / 1024 MiB, circuit breaker with rollback, and no DesiredCount: auto scaling owns it, so a deploy keeps a scaled-out count', () => {
       service.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
       const [ecsService] = Object.values(service.findResources('AWS::ECS::Service'));
@@ -574,5 +599,12 @@ describe('every optional context key at once (one more synth: the schema validat
     'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-EC23',
     'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-ELB2',
     'AutoPipeService-dev/Web/ExecutionRole AwsSolutions-IAM5[Resource::*]',
+    'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
+    'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
+    'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
   ]);
 });

@@ -4,12 +4,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { basename, join } from 'node:path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
+import { GUARD } from '../../aws/constructs/cdk-app';
 import { CONTEXT_KEYS } from '../../aws/auto-pipe/config';
 
 /** The context a learner deploys with: a repository to trust. */
@@ -112,7 +114,25 @@ export function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
         })),
       )
       // aws-cdk-lib acknowledges some CloudFormation-Validate rules inside its own constructs.
-      .filter((ack) => ack.id.startsWith('AwsSolutions-')),
+      .filter((ack) => ack.id.startsWith('AwsSolutions-') || ack.id.startsWith(`${GUARD}::`)),
+  );
+}
+
+/**
+ * What the Control Tower Guard rules find when acknowledgements are ignored (the validator run
+ * directly on the written templates): `<GUARD>::<rule>` and the construct path of each resource.
+ */
+export function rawGuardFindings(app: App): { rule: string; path: string }[] {
+  const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+  const outdir = app.outdir;
+  const templatePaths = stacks.map((stack) => join(outdir, stack.templateFile));
+  const pathOf = new Map<string, string>();
+  for (const stack of stacks) {
+    for (const c of stack.node.findAll()) if (CfnResource.isCfnResource(c)) pathOf.set(`${stack.templateFile}/${stack.getLogicalId(c)}`, c.node.path);
+  }
+  const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths, appConstruct: app });
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => ({ rule: `${GUARD}::${v.ruleName}`, path: pathOf.get(`${basename(r.templatePath)}/${r.resourceLogicalId}`) ?? r.resourceLogicalId })),
   );
 }
 
@@ -147,10 +167,11 @@ export function describePolicy(synth: SynthesizedAutoPipe, stackIds: readonly st
     test('acknowledgements: exactly these, each granular, explained, and covering a real finding', () => {
       const acks = acknowledgementsIn(synth.app);
       expect(acks.map(({ path, id }) => `${path} ${id}`).sort()).toEqual([...expectedAcknowledgements].sort());
-      const raw = rawNagFindings(synth.app);
+      const raw = [...rawNagFindings(synth.app), ...rawGuardFindings(synth.app)];
       for (const ack of acks) {
         expect(ack.reason.length).toBeGreaterThan(60);
-        expect(raw.some((f) => f.rule === ack.id && f.path.startsWith(`${ack.path}/`))).toBe(true);
+        const covers = raw.some((f) => f.rule === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
+        expect({ ack: `${ack.path} ${ack.id}`, coversAFinding: covers }).toEqual({ ack: `${ack.path} ${ack.id}`, coversAFinding: true });
       }
     });
   });
