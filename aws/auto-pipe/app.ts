@@ -4,7 +4,7 @@ import { readAutoPipeConfigs } from './config';
 import { AutoPipeRegistryStack } from './registry-stack';
 import { AutoPipeServiceStack } from './service-stack';
 
-export type AutoPipeAppOptions = Omit<CdkAppOptions, 'controlTowerRules'>;
+export type AutoPipeAppOptions = CdkAppOptions;
 
 /**
  * Builds the Auto-Pipe app from cdk.json's context (feature flags) plus `options.context`,

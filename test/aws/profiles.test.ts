@@ -18,24 +18,6 @@ describePolicy(synth, STACKS, [
   'AutoPipeRegistry-prod/GitHubDeploy/Role AwsSolutions-IAM5[Resource::*]',
   'AutoPipeService-prod/Web/AccessLogs AwsSolutions-S1',
   'AutoPipeService-prod/Web/LoadBalancer AwsSolutions-EC23',
-  'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-  'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-  'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
-  'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
-  'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-  'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-  'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
-  'AutoPipeService-dev/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
-  'AutoPipeService-prod/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
-  'AutoPipeService-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-  'AutoPipeService-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
-  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
-  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
-  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_versioning_enabled_check',
-  'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_event_notifications_enabled_check',
-  'AutoPipeService-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-  'AutoPipeService-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
 ]);
 
 describe('dev: a cheap lab that tears down completely', () => {
@@ -599,12 +581,5 @@ describe('every optional context key at once (one more synth: the schema validat
     'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-EC23',
     'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-ELB2',
     'AutoPipeService-dev/Web/ExecutionRole AwsSolutions-IAM5[Resource::*]',
-    'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
-    'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
-    'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
   ]);
 });
