@@ -152,13 +152,7 @@ export class HardenedWorkload extends Construct {
 
     for (const dir of ['/tmp', ...(props.writableDirs ?? [])]) this.mountScratch(dir);
     if (props.persistentVolume) this.addVolumeClaimTemplate(props.persistentVolume);
-    if (props.allowDns ?? true) {
-      // Any destination on port 53: cluster DNS may be kube-dns pods or a node-local cache on a link-local IP.
-      this.workload.connections.allowTo(kplus.NetworkPolicyIpBlock.anyIpv4(this, 'AnyDnsServer'), {
-        ports: [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)],
-        isolation: kplus.PodConnectionsIsolation.POD,
-      });
-    }
+    if (props.allowDns ?? true) this.allowClusterDns();
 
     if (props.autoscaling) {
       this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
@@ -169,6 +163,10 @@ export class HardenedWorkload extends Construct {
         metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.cpuUtilization))],
       });
     }
+
+    // No Docker-link variables for every Service in the namespace: they leak names and ports into
+    // the environment and can shadow the app's own settings (e.g. RABBITMQ_PORT).
+    ApiObject.of(this.workload).addJsonPatch(JsonPatch.add('/spec/template/spec/enableServiceLinks', false));
 
     // maxUnavailable (not minAvailable) so a one-replica dev workload never blocks a node drain.
     this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'Budget', {
@@ -184,6 +182,25 @@ export class HardenedWorkload extends Construct {
   }
 
   /** A cdk8s-plus probe; gRPC, which cdk8s-plus-28 lacks, is written into the main container instead. */
+  /**
+   * DNS egress that works on every network plugin: the kube-dns pods by label (Cilium, as in GKE
+   * Dataplane V2, never matches pod IPs with ipBlock, and translates the kube-dns Service VIP to pod
+   * IPs before policy), plus the two link-local resolvers GKE uses: NodeLocal DNSCache
+   * (169.254.20.10) and Cloud DNS for GKE (169.254.169.254). Only this pod's egress is written
+   * (isolation POD): a policy in kube-system would cut DNS for every other workload there.
+   */
+  private allowClusterDns(): void {
+    const ports = [kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)];
+    const kubeDns = kplus.Pods.select(this, 'KubeDns', {
+      labels: { 'k8s-app': 'kube-dns' },
+      namespaces: kplus.Namespaces.select(this, 'KubeSystem', { names: ['kube-system'] }),
+    });
+    this.workload.connections.allowTo(kubeDns, { ports, isolation: kplus.PodConnectionsIsolation.POD });
+    for (const [id, cidr] of [['NodeLocalDns', '169.254.20.10/32'], ['CloudDns', '169.254.169.254/32']]) {
+      this.workload.connections.allowTo(kplus.NetworkPolicyIpBlock.ipv4(this, id, cidr), { ports, isolation: kplus.PodConnectionsIsolation.POD });
+    }
+  }
+
   private probe(field: 'startupProbe' | 'readinessProbe' | 'livenessProbe', check: HealthCheck, timing: ProbeTiming): kplus.Probe | undefined {
     const options = {
       periodSeconds: Duration.seconds(timing.periodSeconds),

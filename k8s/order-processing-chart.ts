@@ -15,9 +15,15 @@ export interface OrderProcessingChartProps {
   readonly settings: OrderProcessingSettings;
 }
 
-// The learner's images run as this uid whatever their Dockerfile says (Pod Security: non-root).
+// The apps' images run as this uid (labs/order-processing/services: USER 10001:10001).
 const APP_USER = 10001;
-const HEALTH_PATH = '/health';
+/** The apps' health contract: alive while the process answers; ready while every dependency is up. */
+const LIVENESS_PATH = '/healthz';
+const READINESS_PATH = '/readyz';
+/** Where the apps read the RabbitMQ login: files of the mounted Secret, never variables. */
+const RABBITMQ_SECRET_DIR = '/var/run/secrets/order-processing/rabbitmq';
+/** The virtual host the broker creates on first start, with the login user's permissions on it. */
+export const RABBITMQ_VHOST = 'order-processing';
 
 /**
  * The course's integrated project: a front end takes orders over HTTP, validates them with a gRPC
@@ -45,46 +51,49 @@ export class OrderProcessingChart extends Chart {
     // Created by the learner (see the lab guide), never synthesized: no credential ever lands in dist/ or git.
     const credentials = kplus.Secret.fromSecretName(this, 'Credentials', s.rabbitmq.credentialsSecret);
     const brokerStorage = { storageClass: cluster.storageClass, retainData: s.retainData, clusterDomain: cluster.clusterDomain, namespace };
-    this.rabbitmq = new RabbitMqBroker(this, 'RabbitMq', { ...brokerStorage, settings: s.rabbitmq, storageMebibytes: s.rabbitmq.storage, credentials });
+    this.rabbitmq = new RabbitMqBroker(this, 'RabbitMq', { ...brokerStorage, settings: s.rabbitmq, storageMebibytes: s.rabbitmq.storage, credentials, vhost: RABBITMQ_VHOST });
     this.kafka = new KafkaBroker(this, 'Kafka', { ...brokerStorage, settings: s.kafka, storageMebibytes: s.kafka.storage, clusterId: s.kafka.clusterId });
 
-    // What the learner's apps read (course step 6), one ConfigMap for all of them.
+    // What the apps read (labs/order-processing/services/*/src/config.ts), one ConfigMap for all of
+    // them; each container gets exactly the keys its app reads.
     const appSettings = {
       RABBITMQ_HOST: this.rabbitmq.service.name,
       RABBITMQ_PORT: String(AMQP_PORT),
+      RABBITMQ_VHOST,
       RABBITMQ_QUEUE: 'orders',
+      RABBITMQ_USERNAME_FILE: `${RABBITMQ_SECRET_DIR}/username`,
+      RABBITMQ_PASSWORD_FILE: `${RABBITMQ_SECRET_DIR}/password`,
       KAFKA_BOOTSTRAP_SERVERS: `${this.kafka.service.name}:${KAFKA_PORT}`,
       KAFKA_TOPIC: 'orders',
+      KAFKA_GROUP_ID: 'order-analytics',
       VALIDATOR_ADDRESS: `order-validator:${s.validator.port}`,
-      PYTHONDONTWRITEBYTECODE: '1',
-      PYTHONUNBUFFERED: '1',
     };
+    type SettingKey = keyof typeof appSettings;
     this.settingsMap = new kplus.ConfigMap(this, 'AppSettings', { metadata: { name: 'order-processing-settings', namespace }, data: appSettings });
-    const rabbitmqLogin = {
-      RABBITMQ_USER: credentials.envValue('username'),
-      RABBITMQ_PASSWORD: credentials.envValue('password'),
-    };
-    const app = (id: string, name: string, component: string, props: Omit<HardenedWorkloadProps, 'name' | 'component' | 'namespace'>) => {
-      const workload = new HardenedWorkload(this, id, {
-        ...props,
-        name,
-        component,
-        namespace,
-        user: APP_USER,
-        podAnnotations: configHashAnnotation(appSettings),
-      });
-      workload.container.env.copyFrom(kplus.Env.fromConfigMap(this.settingsMap));
-      return workload;
-    };
+    const fromSettings = (...keys: SettingKey[]) => Object.fromEntries(keys.map((key) => [key, kplus.EnvValue.fromConfigMap(this.settingsMap, key)]));
+    const RABBITMQ_KEYS: SettingKey[] = ['RABBITMQ_HOST', 'RABBITMQ_PORT', 'RABBITMQ_VHOST', 'RABBITMQ_QUEUE', 'RABBITMQ_USERNAME_FILE', 'RABBITMQ_PASSWORD_FILE'];
+    const KAFKA_KEYS: SettingKey[] = ['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC'];
+    // Only the login's two keys, read-only: the Erlang cookie in the same Secret stays with the broker.
+    const rabbitmqLogin = kplus.Volume.fromSecret(this, 'RabbitMqLogin', credentials, {
+      name: 'rabbitmq-login',
+      items: { username: { path: 'username' }, password: { path: 'password' } },
+    });
+    const app = (id: string, name: string, component: string, props: Omit<HardenedWorkloadProps, 'name' | 'component' | 'namespace'>) =>
+      new HardenedWorkload(this, id, { ...props, name, component, namespace, user: APP_USER, podAnnotations: configHashAnnotation(appSettings) });
+    const healthProbes = (port: number) => ({
+      startup: { httpGet: LIVENESS_PATH, port },
+      readiness: { httpGet: READINESS_PATH, port },
+      liveness: { httpGet: LIVENESS_PATH, port },
+    });
 
     this.frontend = app('Frontend', 'order-frontend', 'frontend', {
       settings: s.frontend,
       ports: [{ number: s.frontend.port, name: 'http' }],
-      readiness: { httpGet: HEALTH_PATH, port: s.frontend.port },
-      liveness: { httpGet: HEALTH_PATH, port: s.frontend.port },
-      envVariables: { PORT: kplus.EnvValue.fromValue(String(s.frontend.port)), ...rabbitmqLogin },
+      ...healthProbes(s.frontend.port),
+      envVariables: { PORT: kplus.EnvValue.fromValue(String(s.frontend.port)), ...fromSettings('VALIDATOR_ADDRESS', ...RABBITMQ_KEYS, ...KAFKA_KEYS) },
     });
-    // gRPC probes call grpc.health.v1.Health/Check: the validator must implement the standard health service.
+    this.frontend.container.mount(RABBITMQ_SECRET_DIR, rabbitmqLogin, { readOnly: true });
+    // gRPC probes call grpc.health.v1.Health/Check: the validator implements the standard health service.
     this.validator = app('Validator', 'order-validator', 'validator', {
       settings: s.validator,
       ports: [{ number: s.validator.port, name: 'grpc' }],
@@ -92,18 +101,15 @@ export class OrderProcessingChart extends Chart {
       liveness: { grpc: s.validator.port },
       envVariables: { PORT: kplus.EnvValue.fromValue(String(s.validator.port)) },
     });
-    const consumer = (settings: typeof s.rabbitmqConsumer) => ({
+    const consumer = (settings: typeof s.rabbitmqConsumer, ...keys: SettingKey[]) => ({
       settings,
       ports: [{ number: settings.healthPort, name: 'health' }],
-      readiness: { httpGet: HEALTH_PATH, port: settings.healthPort },
-      liveness: { httpGet: HEALTH_PATH, port: settings.healthPort },
-      envVariables: { HEALTH_PORT: kplus.EnvValue.fromValue(String(settings.healthPort)) },
+      ...healthProbes(settings.healthPort),
+      envVariables: { HEALTH_PORT: kplus.EnvValue.fromValue(String(settings.healthPort)), ...fromSettings(...keys) },
     });
-    this.rabbitmqConsumer = app('RabbitMqConsumer', 'rabbitmq-consumer', 'consumer', {
-      ...consumer(s.rabbitmqConsumer),
-      envVariables: { ...consumer(s.rabbitmqConsumer).envVariables, ...rabbitmqLogin },
-    });
-    this.kafkaConsumer = app('KafkaConsumer', 'kafka-consumer', 'consumer', consumer(s.kafkaConsumer));
+    this.rabbitmqConsumer = app('RabbitMqConsumer', 'order-rabbitmq-consumer', 'consumer', consumer(s.rabbitmqConsumer, ...RABBITMQ_KEYS));
+    this.rabbitmqConsumer.container.mount(RABBITMQ_SECRET_DIR, rabbitmqLogin, { readOnly: true });
+    this.kafkaConsumer = app('KafkaConsumer', 'order-kafka-consumer', 'consumer', consumer(s.kafkaConsumer, ...KAFKA_KEYS, 'KAFKA_GROUP_ID'));
 
     const frontend = this.frontend.workload as kplus.Deployment;
     this.frontendService = frontend.exposeViaService({

@@ -7,6 +7,8 @@ import { configHashAnnotation } from './metadata';
 export interface RabbitMqBrokerProps extends BrokerProps {
   /** The Secret the learner creates, with keys `username`, `password` and `erlang-cookie`. */
   readonly credentials: kplus.ISecret;
+  /** The virtual host the apps use. */
+  readonly vhost: string;
 }
 
 export const AMQP_PORT = 5672;
@@ -71,6 +73,8 @@ export class RabbitMqBroker extends Construct {
         RABBITMQ_USE_LONGNAME: kplus.EnvValue.fromValue('true'),
         RABBITMQ_NODENAME: kplus.EnvValue.fromValue(`rabbit@${fqdn('$(POD_NAME)')}`),
         // Read by the server only when its database is empty (first start): see the guide on rotation.
+        // The apps' virtual host, created then with this user's permissions on it.
+        RABBITMQ_DEFAULT_VHOST: kplus.EnvValue.fromValue(props.vhost),
         RABBITMQ_DEFAULT_USER: props.credentials.envValue('username'),
         RABBITMQ_DEFAULT_PASS: props.credentials.envValue('password'),
         RABBITMQ_ERLANG_COOKIE: props.credentials.envValue('erlang-cookie'),

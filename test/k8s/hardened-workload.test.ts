@@ -64,11 +64,20 @@ test('pods start isolated, with a disruption budget on the same selector', () =>
   expect(one(deployment, 'PodDisruptionBudget', 'api').spec).toEqual({ maxUnavailable: 1, selector });
 });
 
-test('DNS is the one egress allowed by default, to any resolver on port 53; allowDns false removes it', () => {
+test('DNS is the one egress allowed by default: the kube-dns pods by label, and GKE\'s two link-local resolvers as /32s; allowDns false removes it', () => {
+  const ports = [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }];
   expect(ofKind(deployment, 'NetworkPolicy').flatMap((p) => p.spec.egress ?? [])).toEqual([
-    { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+    { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports },
+    { to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports },
+    { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports },
   ]);
+  // Only this workload's namespace gets policies: one in kube-system would cut DNS for everyone there.
+  expect(ofKind(deployment, 'NetworkPolicy').map((p) => p.metadata.namespace)).not.toContain('kube-system');
   expect(ofKind(autoscaled, 'NetworkPolicy').flatMap((p) => p.spec.egress ?? [])).toEqual([]);
+});
+
+test('pods get no service-link variables', () => {
+  expect(podSpec(one(deployment, 'Deployment', 'api')).enableServiceLinks).toBe(false);
 });
 
 test('gRPC checks become gRPC probes, replacing the TCP startup probe cdk8s-plus would add', () => {

@@ -28,11 +28,17 @@ export function failedChecks(manifests: readonly Manifest[]): string[] {
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet'];
 
-/** The workloads (by name) a NetworkPolicy peer selects; `*` for an IP block, `ns:<name>` for another namespace. */
+/**
+ * The workloads (by name) a NetworkPolicy peer selects; `*` for an IP block, `ns:<name>` for another
+ * namespace, with `/<label>=<value>` for each pod label the peer requires there.
+ */
 function peerTargets(manifests: readonly Manifest[], namespace: string, peer: Manifest): string[] {
   if (peer.ipBlock) return [`*${peer.ipBlock.cidr}`];
   const peerNamespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? namespace;
-  if (peerNamespace !== namespace) return [`ns:${peerNamespace}`];
+  if (peerNamespace !== namespace) {
+    const labels = Object.entries((peer.podSelector?.matchLabels ?? {}) as Record<string, string>).map(([key, value]) => `/${key}=${value}`);
+    return [`ns:${peerNamespace}${labels.join('')}`];
+  }
   return manifests
     .filter((m) => WORKLOAD_KINDS.includes(m.kind) && m.metadata.namespace === namespace && selects(peer.podSelector, m.spec.template.metadata.labels))
     .map((m) => m.metadata.name);

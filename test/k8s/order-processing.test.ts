@@ -7,8 +7,10 @@ const dev = orderProcessing('dev');
 const prod = orderProcessing('prod');
 type Manifests = typeof dev;
 
-const APPS = ['order-frontend', 'order-validator', 'rabbitmq-consumer', 'kafka-consumer'];
-const DNS = (from: string) => [`${from} -> *0.0.0.0/0:53/TCP`, `${from} -> *0.0.0.0/0:53/UDP`];
+const APPS = ['order-frontend', 'order-validator', 'order-rabbitmq-consumer', 'order-kafka-consumer'];
+// kube-dns by label (what Cilium and every other plugin match) and GKE's two link-local resolvers, /32s.
+const DNS = (from: string) =>
+  ['ns:kube-system/k8s-app=kube-dns', '*169.254.20.10/32', '*169.254.169.254/32'].flatMap((to) => [`${from} -> ${to}:53/TCP`, `${from} -> ${to}:53/UDP`]);
 
 describe.each([
   ['dev', dev],
@@ -36,8 +38,8 @@ describe.each([
         'order-frontend -> order-validator:50051/TCP',
         'order-frontend -> rabbitmq:5672/TCP',
         'order-frontend -> kafka:9092/TCP',
-        'rabbitmq-consumer -> rabbitmq:5672/TCP',
-        'kafka-consumer -> kafka:9092/TCP',
+        'order-rabbitmq-consumer -> rabbitmq:5672/TCP',
+        'order-kafka-consumer -> kafka:9092/TCP',
         'rabbitmq -> rabbitmq:4369/TCP',
         'rabbitmq -> rabbitmq:25672/TCP',
         'kafka -> kafka:9092/TCP',
@@ -74,16 +76,16 @@ describe.each([
     });
   });
 
-  test('probes use the right ports: HTTP /health for the front end and consumers, gRPC health for the validator', () => {
+  test('probes follow the apps\' health contract: /readyz (dependencies up) for readiness, /healthz for liveness, gRPC health for the validator', () => {
     const probes = (name: string) => {
       const c = mainContainer(one(manifests, 'Deployment', name));
-      return [c.readinessProbe, c.livenessProbe].map(({ httpGet, grpc }) => httpGet ?? grpc);
+      return [c.startupProbe, c.readinessProbe, c.livenessProbe].map(({ httpGet, grpc }) => httpGet ?? grpc);
     };
-    expect(probes('order-frontend')).toEqual([{ path: '/health', port: 5000, scheme: 'HTTP' }, { path: '/health', port: 5000, scheme: 'HTTP' }]);
-    expect(probes('order-validator')).toEqual([{ port: 50051 }, { port: 50051 }]);
-    expect(mainContainer(one(manifests, 'Deployment', 'order-validator')).startupProbe.grpc).toEqual({ port: 50051 });
-    for (const consumer of ['rabbitmq-consumer', 'kafka-consumer']) {
-      expect(probes(consumer)).toEqual([{ path: '/health', port: 8080, scheme: 'HTTP' }, { path: '/health', port: 8080, scheme: 'HTTP' }]);
+    const http = (path: string, port: number) => ({ path, port, scheme: 'HTTP' });
+    expect(probes('order-frontend')).toEqual([http('/healthz', 5000), http('/readyz', 5000), http('/healthz', 5000)]);
+    expect(probes('order-validator')).toEqual([{ port: 50051 }, { port: 50051 }, { port: 50051 }]);
+    for (const consumer of ['order-rabbitmq-consumer', 'order-kafka-consumer']) {
+      expect(probes(consumer)).toEqual([http('/healthz', 8080), http('/readyz', 8080), http('/healthz', 8080)]);
     }
   });
 
@@ -100,17 +102,31 @@ describe.each([
       RABBITMQ_DEFAULT_PASS: 'rabbitmq-credentials/password',
       RABBITMQ_ERLANG_COOKIE: 'rabbitmq-credentials/erlang-cookie',
     });
-    const login = { RABBITMQ_USER: 'rabbitmq-credentials/username', RABBITMQ_PASSWORD: 'rabbitmq-credentials/password' };
-    expect(fromSecret('order-frontend')).toEqual(login);
-    expect(fromSecret('rabbitmq-consumer')).toEqual(login);
-    expect(fromSecret('kafka-consumer')).toEqual({});
-    expect(fromSecret('order-validator')).toEqual({});
+    // The apps read the login from files: only its two keys, mounted read-only where the ConfigMap says.
+    for (const app of APPS) expect({ app, fromSecret: fromSecret(app) }).toEqual({ app, fromSecret: {} });
+    const settings = one(manifests, 'ConfigMap', 'order-processing-settings').data;
+    for (const app of ['order-frontend', 'order-rabbitmq-consumer']) {
+      const workload = one(manifests, 'Deployment', app);
+      const mount = mainContainer(workload).volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/var/run/secrets/order-processing/rabbitmq');
+      expect(mount).toMatchObject({ readOnly: true });
+      expect(podSpec(workload).volumes.find((v: { name: string }) => v.name === mount.name).secret).toEqual({
+        secretName: 'rabbitmq-credentials',
+        items: expect.arrayContaining([{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }]),
+      });
+      expect(podSpec(workload).volumes.find((v: { name: string }) => v.name === mount.name).secret.items).toHaveLength(2);
+      expect(settings).toMatchObject({ RABBITMQ_USERNAME_FILE: `${mount.mountPath}/username`, RABBITMQ_PASSWORD_FILE: `${mount.mountPath}/password` });
+    }
   });
 
   test('the apps read broker and validator addresses from one ConfigMap that matches the Services', () => {
     const settings = one(manifests, 'ConfigMap', 'order-processing-settings').data;
-    expect(settings).toMatchObject({ RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092', VALIDATOR_ADDRESS: 'order-validator:50051' });
-    for (const app of APPS) expect(mainContainer(one(manifests, 'Deployment', app)).envFrom).toEqual([{ configMapRef: { name: 'order-processing-settings' } }]);
+    expect(settings).toMatchObject({ RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', RABBITMQ_VHOST: 'order-processing', KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092', VALIDATOR_ADDRESS: 'order-validator:50051' });
+    // Each app gets exactly the keys it reads (the chart <-> apps test checks them against the apps).
+    const keysOf = (app: string) =>
+      (mainContainer(one(manifests, 'Deployment', app)).env ?? []).filter((e: { valueFrom?: { configMapKeyRef?: unknown } }) => e.valueFrom?.configMapKeyRef).map((e: { name: string }) => e.name).sort();
+    expect(keysOf('order-validator')).toEqual([]);
+    expect(keysOf('order-kafka-consumer')).toEqual(['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_GROUP_ID', 'KAFKA_TOPIC']);
+    expect(keysOf('order-frontend')).toContain('VALIDATOR_ADDRESS');
   });
 
   test('learner images are pinned and used from the node (kind load docker-image), running as a fixed non-root uid', () => {
@@ -182,7 +198,7 @@ test('dev fits a laptop: one replica each, small requests, volumes deleted with 
 
 test('prod is highly available and keeps broker data', () => {
   const replicas = (m: Manifests) => Object.fromEntries([...ofKind(m, 'Deployment'), ...ofKind(m, 'StatefulSet')].map((w) => [w.metadata.name, w.spec.replicas]));
-  expect(replicas(prod)).toEqual({ rabbitmq: 3, kafka: 3, 'order-frontend': 3, 'order-validator': 3, 'rabbitmq-consumer': 2, 'kafka-consumer': 2 });
+  expect(replicas(prod)).toEqual({ rabbitmq: 3, kafka: 3, 'order-frontend': 3, 'order-validator': 3, 'order-rabbitmq-consumer': 2, 'order-kafka-consumer': 2 });
   for (const set of ofKind(prod, 'StatefulSet')) expect(set.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   expect(one(prod, 'ConfigMap', 'kafka-config').data).toMatchObject({ KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_DEFAULT_REPLICATION_FACTOR: '3' });
 });
