@@ -21,11 +21,13 @@ import {
 // What the chart builds with its default settings, which is what a check synthesizes.
 const CHART = 'k8s/order-processing-chart.ts';
 const VALIDATOR = 'order-validator';
-const NOTIFIER = 'notification-consumer';
+const NOTIFIER = 'order-notification-consumer';
 const NOTIFIER_IMAGE = 'order-notification-consumer:0.1.0';
 const CONSUMER_HEALTH_PORT = 8080;
 const AMQP_PORT = 5672;
 const SETTINGS_MAP = 'order-processing-settings';
+const RABBITMQ_SETTINGS = ['RABBITMQ_HOST', 'RABBITMQ_PORT', 'RABBITMQ_VHOST', 'RABBITMQ_QUEUE', 'RABBITMQ_USERNAME_FILE', 'RABBITMQ_PASSWORD_FILE'];
+const RABBITMQ_SECRET_DIR = '/var/run/secrets/order-processing/rabbitmq';
 const CREDENTIALS = 'rabbitmq-credentials';
 const DNS_PORT = 53;
 
@@ -49,30 +51,32 @@ async function validatorScalingProblems(manifests: readonly Manifest[]): Promise
   return [...problems, ...(await gateProblems(manifests, 'dev'))];
 }
 
-/** What the consumer's container must have to run: its image, /health probes, the settings and the RabbitMQ login. */
+/** What the consumer's container must have to run: its image, the health probes, the RabbitMQ settings and login file. */
 function notifierContainerProblems(consumer: Manifest): string[] {
   const problems: string[] = [];
   const container = mainContainer(consumer);
   if (container.image !== NOTIFIER_IMAGE) problems.push(`${NOTIFIER} runs image ${container.image}: it should run ${NOTIFIER_IMAGE}`);
   const portNames = portNamesOf(consumer);
-  for (const probe of ['readinessProbe', 'livenessProbe']) {
+  for (const [probe, path] of [['readinessProbe', '/readyz'], ['livenessProbe', '/healthz']]) {
     const get = container[probe]?.httpGet;
     const port = typeof get?.port === 'string' ? portNames[get.port] : get?.port;
-    if (get?.path !== '/health' || port !== CONSUMER_HEALTH_PORT) {
-      problems.push(`${NOTIFIER}'s ${probe} should ask GET /health on the consumer port ${CONSUMER_HEALTH_PORT}, like rabbitmq-consumer's`);
+    if (get?.path !== path || port !== CONSUMER_HEALTH_PORT) {
+      problems.push(`${NOTIFIER}'s ${probe} should ask GET ${path} on the consumer port ${CONSUMER_HEALTH_PORT}, like order-rabbitmq-consumer's`);
     }
   }
-  if (!(container.envFrom ?? []).some((from: Manifest) => from.configMapRef?.name === SETTINGS_MAP)) {
-    problems.push(`${NOTIFIER} does not read ConfigMap ${SETTINGS_MAP} (RABBITMQ_HOST, RABBITMQ_PORT, ...): build it with app(...)`);
+  const settings = new Set(
+    (container.env ?? []).filter((e: Manifest) => e.valueFrom?.configMapKeyRef?.name === SETTINGS_MAP).map((e: Manifest) => e.name as string),
+  );
+  const missing = RABBITMQ_SETTINGS.filter((key) => !settings.has(key));
+  if (missing.length > 0) {
+    problems.push(`${NOTIFIER} does not get ${missing.join(', ')} from ConfigMap ${SETTINGS_MAP} yet: build it with consumer(..., ...RABBITMQ_KEYS), like order-rabbitmq-consumer`);
   }
-  const fromSecret = (name: string) => (container.env ?? []).find((e: Manifest) => e.name === name)?.valueFrom?.secretKeyRef;
-  const login = [
-    ['RABBITMQ_USER', 'username'],
-    ['RABBITMQ_PASSWORD', 'password'],
-  ].filter(([variable, key]) => fromSecret(variable)?.name !== CREDENTIALS || fromSecret(variable)?.key !== key);
-  if (login.length > 0) {
-    const needed = login.map(([variable, key]) => `${variable} from key ${key} of Secret ${CREDENTIALS}`).join(' and ');
-    problems.push(`${NOTIFIER} cannot log in to RabbitMQ yet: it needs ${needed}, the same login as rabbitmq-consumer`);
+  const mount = (container.volumeMounts ?? []).find((m: Manifest) => m.mountPath === RABBITMQ_SECRET_DIR);
+  const volume = mount && (consumer.spec.template.spec.volumes ?? []).find((v: Manifest) => v.name === mount.name);
+  if (mount?.readOnly !== true || volume?.secret?.secretName !== CREDENTIALS) {
+    problems.push(`${NOTIFIER} cannot log in to RabbitMQ yet: mount Secret ${CREDENTIALS} read-only at ${RABBITMQ_SECRET_DIR} (the login files the app reads), as order-rabbitmq-consumer does`);
+  } else if ((volume.secret.items ?? []).some((item: Manifest) => item.key === 'erlang-cookie') || volume.secret.items === undefined) {
+    problems.push(`${NOTIFIER} mounts every key of Secret ${CREDENTIALS}, the broker's Erlang cookie included: mount only username and password`);
   }
   return problems;
 }
@@ -130,54 +134,56 @@ async function notifierProblems(manifests: readonly Manifest[]): Promise<string[
   ];
 }
 
-/** A peer that names the kube-dns pods of kube-system and nothing wider. */
-function isKubeDns(peer: Manifest): boolean {
-  const namespaces = peer.namespaceSelector;
-  const pods = peer.podSelector;
-  const namespace = (name: string) => ({ 'kubernetes.io/metadata.name': name });
+const PROMETHEUS_PORT = 15692;
+const MANAGEMENT_PORT = 15672;
+const MONITORING = { 'kubernetes.io/metadata.name': 'monitoring' };
+const PROMETHEUS_POD = { 'app.kubernetes.io/name': 'prometheus' };
+
+/** True when `peer` selects Prometheus's pods in namespace monitoring, and nothing wider. */
+function isPrometheus(peer: Manifest): boolean {
   return (
     peer.ipBlock === undefined &&
-    selects(namespaces, namespace('kube-system')) &&
-    !selects(namespaces, namespace('default')) &&
-    selects(pods, { 'k8s-app': 'kube-dns' }) &&
-    !selects(pods, {})
+    selects(peer.namespaceSelector, MONITORING) &&
+    !selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': 'default' }) &&
+    selects(peer.podSelector, PROMETHEUS_POD) &&
+    !selects(peer.podSelector, {})
   );
 }
 
-async function dnsProblems(manifests: readonly Manifest[]): Promise<string[]> {
-  // Grouped by what is wrong, so six workloads with the same rule read as one problem.
-  const outside = new Map<string, Set<string>>();
-  const unresolved = new Map<string, string[]>();
-  for (const workload of workloads(manifests)) {
-    const name = workload.metadata.name;
-    const reachesKubeDns = { UDP: false, TCP: false };
-    for (const rule of rulesFor(manifests, workload, 'egress')) {
-      if (!allowsPort(rule.ports, 'UDP', DNS_PORT) && !allowsPort(rule.ports, 'TCP', DNS_PORT)) continue;
-      for (const peer of rule.peers.length ? rule.peers : [undefined]) {
-        if (peer !== undefined && isKubeDns(peer)) {
-          reachesKubeDns.UDP ||= allowsPort(rule.ports, 'UDP', DNS_PORT);
-          reachesKubeDns.TCP ||= allowsPort(rule.ports, 'TCP', DNS_PORT);
-        } else if (peer === undefined || peer.ipBlock !== undefined || peer.namespaceSelector !== undefined) {
-          // A peer of the workload's own namespace is a pod of this chart, not a resolver.
-          const where = describePeer(peer);
-          outside.set(where, (outside.get(where) ?? new Set()).add(name));
-        }
-      }
-    }
-    const missing = (['UDP', 'TCP'] as const).filter((protocol) => !reachesKubeDns[protocol]);
-    const ports = missing.map((protocol) => `${protocol} ${DNS_PORT}`).join(' and ');
-    if (missing.length > 0) unresolved.set(ports, [...(unresolved.get(ports) ?? []), name]);
+async function prometheusProblems(manifests: readonly Manifest[], prod: readonly Manifest[]): Promise<string[]> {
+  const rabbitmq = named(manifests, 'StatefulSet', 'rabbitmq');
+  if (rabbitmq === undefined) return [`there is no StatefulSet rabbitmq any more: the exercise builds on it, restore it in k8s/rabbitmq-broker.ts`];
+  const problems: string[] = [];
+  const portNames = portNamesOf(rabbitmq);
+  if (!Object.values(portNames).includes(PROMETHEUS_PORT)) {
+    problems.push(`RabbitMQ's container declares no port ${PROMETHEUS_PORT} yet: add it (name it prometheus) next to amqp in k8s/rabbitmq-broker.ts`);
   }
-  return [
-    ...[...outside].map(
-      ([where, names]) => `the NetworkPolicies of ${[...names].join(', ')} allow port ${DNS_PORT} to ${where}: allow DNS only to the kube-dns pods (k8s-app: kube-dns) of namespace kube-system`,
-    ),
-    ...[...unresolved].map(
-      ([ports, names]) =>
-        `${names.join(', ')} cannot ask kube-dns on ${ports} yet, so they would not resolve Service names: allow UDP and TCP ${DNS_PORT} to the kube-dns pods of kube-system in HardenedWorkload`,
-    ),
-    ...(await gateProblems(manifests, 'dev')),
-  ];
+  const annotations = rabbitmq.spec.template.metadata?.annotations ?? {};
+  if (annotations['prometheus.io/scrape'] !== 'true' || annotations['prometheus.io/port'] !== String(PROMETHEUS_PORT)) {
+    problems.push(`RabbitMQ's pods do not say where to scrape: annotate them prometheus.io/scrape: "true" and prometheus.io/port: "${PROMETHEUS_PORT}"`);
+  }
+  let admitted = false;
+  for (const rule of rulesFor(manifests, rabbitmq, 'ingress')) {
+    const opensMetrics = allowsPort(rule.ports, 'TCP', PROMETHEUS_PORT, portNames);
+    const opensManagement = allowsPort(rule.ports, 'TCP', MANAGEMENT_PORT, portNames);
+    if (!opensMetrics && !opensManagement) continue;
+    for (const peer of rule.peers.length ? rule.peers : [undefined]) {
+      if (opensManagement) {
+        problems.push(`NetworkPolicy ${rule.policy.metadata.name} opens the management port ${MANAGEMENT_PORT} to ${describePeer(peer)}: Prometheus needs ${PROMETHEUS_PORT} only, and the management UI stays reachable from nowhere`);
+      } else if (peer === undefined || !isPrometheus(peer)) {
+        problems.push(`NetworkPolicy ${rule.policy.metadata.name} lets ${describePeer(peer)} reach RabbitMQ's metrics: admit only the Prometheus pods (app.kubernetes.io/name: prometheus) of namespace monitoring`);
+      } else if (onlyPort(rule.ports, 'TCP', PROMETHEUS_PORT, portNames)) admitted = true;
+      else problems.push(`NetworkPolicy ${rule.policy.metadata.name} admits Prometheus on ${formatPorts(rule.ports)}: it needs TCP ${PROMETHEUS_PORT} only`);
+    }
+  }
+  if (!admitted) {
+    problems.push(`no NetworkPolicy admits Prometheus (pods app.kubernetes.io/name: prometheus in namespace monitoring) to RabbitMQ on TCP ${PROMETHEUS_PORT} yet: use connections.allowFrom on the broker's workload`);
+  }
+  const foreign = manifests.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.namespace !== rabbitmq.metadata.namespace);
+  for (const policy of foreign) {
+    problems.push(`NetworkPolicy ${policy.metadata.name} is written into namespace ${policy.metadata.namespace}, which this chart does not own: keep isolation: kplus.PodConnectionsIsolation.POD so only RabbitMQ's side is written`);
+  }
+  return [...problems, ...(await gateProblems(manifests, 'dev')), ...(await gateProblems(prod, 'prod')).map((p) => `prod: ${p}`)];
 }
 
 export const exercises: readonly Exercise[] = [
@@ -193,7 +199,8 @@ export const exercises: readonly Exercise[] = [
   },
   {
     number: 3,
-    title: 'Resolve names only through the cluster DNS',
-    check: (input) => dnsProblems(manifestsOf(input)),
+    title: 'Let Prometheus scrape RabbitMQ',
+    profiles: ['dev', 'prod'],
+    check: (input) => prometheusProblems(manifestsOf(input), manifestsOf(input, 'prod')),
   },
 ];
