@@ -50,6 +50,8 @@ export class FargateWebService extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly logGroup: logs.LogGroup;
+  /** Where Container Insights writes the cluster's performance events. */
+  readonly containerInsightsLogGroup: logs.LogGroup;
   readonly accessLogBucket?: s3.Bucket;
   /** http(s)://<load balancer DNS name> */
   readonly url: string;
@@ -161,6 +163,17 @@ export class FargateWebService extends Construct {
         reason: 'dev runs tasks in public subnets with public IPs instead of paying for a NAT gateway (about $33 a month); their security group admits only the load balancer. prod runs them in private subnets.',
       });
     }
+
+    // Container Insights writes to this fixed name, and creates the group itself (kept forever, outside
+    // the stack) unless it exists. Created by the stack before the service starts its tasks, it gets
+    // the profile's retention and goes with the stack in dev.
+    this.containerInsightsLogGroup = new logs.LogGroup(this, 'ContainerInsightsLogs', {
+      logGroupName: `/aws/ecs/containerinsights/${this.cluster.clusterName}/performance`,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    acknowledgeLogGroupRules(this.containerInsightsLogGroup);
+    this.service.node.addDependency(this.containerInsightsLogGroup);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

@@ -12,6 +12,8 @@ describe('both profiles, as a learner deploys them', () => {
     'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
     'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
     'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
     'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
     'AutoPipeService-dev/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
     'AutoPipeService-prod/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
@@ -24,6 +26,8 @@ describe('both profiles, as a learner deploys them', () => {
     'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_event_notifications_enabled_check',
     'AutoPipeService-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
     'AutoPipeService-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'AutoPipeService-prod/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'AutoPipeService-prod/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
   ]);
 });
 
@@ -47,6 +51,8 @@ describe('every optional key at once (HTTPS, a registry image, scaling)', () => 
     'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
     'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
     'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
     'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
   ]);
 });

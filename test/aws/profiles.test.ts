@@ -136,6 +136,17 @@ describe('dev: a cheap lab that tears down completely', () => {
       });
     });
 
+    test('nothing is left behind: every log group, Container Insights\' included, is the stack\'s and goes with it', () => {
+      const logGroups = service.findResources('AWS::Logs::LogGroup');
+      expect(Object.values(logGroups).map((g) => g.DeletionPolicy)).toEqual(['Delete', 'Delete', 'Delete']);
+      // The name ECS writes Container Insights events to; made before the service, so ECS never creates it.
+      const [insightsId, insights] = Object.entries(logGroups).find(([id]) => id.startsWith('WebContainerInsightsLogs'))!;
+      const [clusterId] = Object.keys(service.findResources('AWS::ECS::Cluster'));
+      expect(insights.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['/aws/ecs/containerinsights/', { Ref: clusterId }, '/performance']] });
+      const [ecsService] = Object.values(service.findResources('AWS::ECS::Service'));
+      expect(ecsService.DependsOn).toContain(insightsId);
+    });
+
     test('the cluster has Container Insights', () => {
       service.hasResourceProperties('AWS::ECS::Cluster', {
         ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
@@ -378,13 +389,13 @@ describe('prod: retains data, highly available', () => {
       ]);
     });
 
-    test('container logs and flow logs are kept 90 days and survive the stack', () => {
+    test('container logs, Container Insights events and flow logs are kept 90 days and survive the stack', () => {
       service.hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: '/ecs/auto-pipe-prod', RetentionInDays: 90 },
         DeletionPolicy: 'Retain',
       });
       const logGroups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-      expect(logGroups).toHaveLength(2);
+      expect(logGroups).toHaveLength(3);
       for (const group of logGroups) {
         expect(group).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90 } });
       }

@@ -8,6 +8,7 @@
  * All in this one process: each tree's own code loads fresh, while the tools' libraries (the
  * shared node_modules) load once. Prints { exercises: [{ number, starter, solution, wrongAnswers }] }
  * as JSON, each run as { code, out, err } (or { applyError } when a patch does not apply).
+ * Usage: check-exercises.ts <lab> [<exercise number>...] (all of the lab's exercises by default).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,14 +57,14 @@ async function checkWithPatch(kit: string, patch: string, lab: string, exercise:
   }
 }
 
-async function main(lab: string): Promise<void> {
+async function main(lab: string, only: readonly number[]): Promise<void> {
   const kit = pristineCopyOfKit();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the committed kit's own list of labs
     const { findLab } = require(join(kit, 'labs/index')) as { findLab: typeof FindLab };
     const fixtures = wrongAnswers(kit, lab);
     const exercises: ExerciseRuns[] = [];
-    for (const { number } of findLab(lab)?.exercises ?? []) {
+    for (const { number } of (findLab(lab)?.exercises ?? []).filter((e) => only.length === 0 || only.includes(e.number))) {
       exercises.push({
         number,
         starter: await checkIn(kit, lab, number),
@@ -84,4 +85,4 @@ async function sequence<T, R>(items: readonly T[], run: (item: T) => Promise<R>)
   return results;
 }
 
-void main(process.argv[2]);
+void main(process.argv[2], process.argv.slice(3).map(Number));

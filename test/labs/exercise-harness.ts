@@ -18,10 +18,17 @@ import type { ExerciseRuns, PatchedRun, Run } from './check-exercises';
 /** A line of a JavaScript stack trace, which no learner should ever see. */
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
-export function describeExercises(labId: LabId): void {
-  const exercises = labOf(labId).exercises;
+/**
+ * `only` splits a slow lab's exercises over several test files, which Jest runs in parallel; the
+ * file that holds exercise 1 also compares the exercises with the guide.
+ */
+export function describeExercises(labId: LabId, only?: readonly number[]): void {
+  const all = labOf(labId).exercises;
+  const exercises = only === undefined ? all : all.filter((e) => only.includes(e.number));
   const cases = exercises.map((e) => [e.number, e.title] as const);
-  const fixtures = wrongAnswers(REPO_ROOT, labId).map((f) => [f.exercise, f.slug, f] as const);
+  const fixtures = wrongAnswers(REPO_ROOT, labId)
+    .filter((f) => exercises.some((e) => e.number === f.exercise))
+    .map((f) => [f.exercise, f.slug, f] as const);
   let runs: ExerciseRuns[];
   const runsOf = (number: number): ExerciseRuns => {
     const found = runs.find((r) => r.number === number);
@@ -36,7 +43,7 @@ export function describeExercises(labId: LabId): void {
   describe(`${labId} exercises`, () => {
     beforeAll(async () => {
       const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['--require', join(REPO_ROOT, 'common/register.js'), join(REPO_ROOT, 'test/labs/check-exercises.ts'), labId], { cwd: REPO_ROOT, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+        execFile(process.execPath, ['--require', join(REPO_ROOT, 'common/register.js'), join(REPO_ROOT, 'test/labs/check-exercises.ts'), labId, ...cases.map(([n]) => String(n))], { cwd: REPO_ROOT, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
           resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
         );
       });
@@ -44,12 +51,14 @@ export function describeExercises(labId: LabId): void {
       runs = JSON.parse(run.stdout).exercises;
     }, 180_000);
 
-    test('match the guide: at least three, numbered from 1, titled as the guide titles them', () => {
-      const guide = readGuide(labId);
-      expect(exercises.length).toBeGreaterThanOrEqual(3);
-      expect(exercises.map((e) => e.number)).toEqual(exercises.map((_, i) => i + 1));
-      expect(Object.fromEntries(cases)).toEqual(Object.fromEntries(guide.exercises));
-    });
+    if (exercises.some((e) => e.number === 1)) {
+      test('match the guide: at least three, numbered from 1, titled as the guide titles them', () => {
+        const guide = readGuide(labId);
+        expect(all.length).toBeGreaterThanOrEqual(3);
+        expect(all.map((e) => e.number)).toEqual(all.map((_, i) => i + 1));
+        expect(Object.fromEntries(all.map((e) => [e.number, e.title]))).toEqual(Object.fromEntries(guide.exercises));
+      });
+    }
 
     test.each(cases)('exercise %i (%s) fails on the starter code, saying what is left to do', (number) => {
       const { code, out, err } = runsOf(number).starter;
