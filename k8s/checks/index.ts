@@ -2,6 +2,7 @@
  * The gate every synthesized manifest passes: strict schema validation and the platform policies.
  * `npm run k8s:check`, the tests and the lab CLI all call `checkManifests`.
  */
+import { checkAutoscalerAdmission, checkPodTemplateAdmission } from './api-server-rules';
 import { Manifest, podTemplates } from './manifest';
 import { checkPodTemplate } from './pod-policies';
 import { CheckResult } from './results';
@@ -18,7 +19,8 @@ export function checkManifests(manifests: readonly Manifest[]): CheckResult[] {
   const templates = podTemplates(manifests);
   return [
     ...manifests.flatMap(checkSchema),
-    ...templates.flatMap((t) => [...checkPodTemplate(t), ...checkDisruptionBudget(manifests, t), ...checkNetworkPolicy(manifests, t)]),
+    ...templates.flatMap((t) => [...checkPodTemplate(t), ...checkPodTemplateAdmission(t), ...checkDisruptionBudget(manifests, t), ...checkNetworkPolicy(manifests, t)]),
+    ...manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler').flatMap(checkAutoscalerAdmission),
     ...manifests.filter((m) => m.kind === 'Service').flatMap((s) => checkServiceTargets(templates, s)),
     ...checkFit(manifests, templates),
   ];

@@ -19,6 +19,8 @@ export const CHECKS = {
   'pod-disruption-budget': 'every workload that can run more than one replica is covered by a PodDisruptionBudget',
   'network-policy': 'every pod is selected by NetworkPolicies for both ingress and egress (default deny, then explicit allows)',
   'service-targets': 'every Service selects pods, and each of its target ports is a port of those pods',
+  'api-server':
+    "what the API server's own validation refuses beyond the schema: repeated container, volume or port names, two mounts at one path, a mount of an undeclared volume, a selector that misses its template's labels, an autoscaler's maxReplicas below minReplicas",
   fit: 'dev profile: the requests of a chart fit a 2-CPU / 4 GiB kind or minikube node (at most 1500m CPU and 3Gi memory)',
 } as const;
 

@@ -102,6 +102,16 @@ const BAD: [CheckId, Manifests, { object: string; field: string; message: string
     { object: 'Service web-app/web-app', field: 'spec.ports[0].targetPort', message: 'target port 8081 is not a port of the selected pods (web-app)' },
   ],
   [
+    'api-server',
+    // A learner's second volume mounted at the path the first one already uses.
+    withDeployment((d) => {
+      const [first] = d.spec.template.spec.containers[0].volumeMounts;
+      d.spec.template.spec.volumes.push({ name: 'extra', emptyDir: {} });
+      d.spec.template.spec.containers[0].volumeMounts.push({ name: 'extra', mountPath: first.mountPath });
+    }),
+    { object: DEPLOYMENT, field: `${CONTAINER}.volumeMounts[3].mountPath`, message: 'two volumes are mounted at /tmp in container web-app: the API server refuses it (must be unique)' },
+  ],
+  [
     'fit',
     synthCharts({ overrides: { kafkaCpuRequest: '1', rabbitmqCpuRequest: '500m' } })[1].manifests,
     { object: 'Chart /order-processing', field: '', message: 'dev pods request 1750m CPU and 1504Mi memory: more than the 1500m CPU a 2-CPU node can spare' },
@@ -159,6 +169,23 @@ test('a pod template annotated with its reason may mount an API token', () => {
   expect(failuresOf(needsApi, 'service-account-token')).toEqual([]);
 });
 
+test.each<[string, Manifests, string]>([
+  ['a repeated container name', withDeployment((d) => d.spec.template.spec.containers.push(structuredClone(d.spec.template.spec.containers[0]))), `container name web-app is used twice in the pod`],
+  ['a repeated volume name', withDeployment((d) => d.spec.template.spec.volumes.push(structuredClone(d.spec.template.spec.volumes[0]))), 'is declared twice'],
+  ['a mount of an undeclared volume', withDeployment((d) => d.spec.template.spec.containers[0].volumeMounts.push({ name: 'cache', mountPath: '/cache' })), 'mounts volume cache, which the pod does not declare'],
+  ['a repeated port name', withDeployment((d) => d.spec.template.spec.containers[0].ports.push({ ...d.spec.template.spec.containers[0].ports[0], containerPort: 9090 })), 'is used twice in container web-app'],
+  ['a selector that misses the template', withDeployment((d) => (d.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'other' } })), 'the selector does not match the pod template\'s labels'],
+])('api-server: %s is refused, as kubectl apply would refuse it', (_case, manifests, message) => {
+  expect(failuresOf(manifests, 'api-server').map((f) => f.message)).toEqual([expect.stringContaining(message)]);
+});
+
+test('api-server: an autoscaler whose maxReplicas is below minReplicas is refused', () => {
+  const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web-app', namespace: 'web-app' }, spec: { minReplicas: 3, maxReplicas: 2, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-app' } } };
+  expect(failuresOf([hpa], 'api-server')).toEqual([
+    { object: 'HorizontalPodAutoscaler web-app/web-app', field: 'spec.maxReplicas', message: 'maxReplicas 2 is below minReplicas 3: the API server refuses it (must be greater than or equal to minReplicas)' },
+  ]);
+});
+
 test('label selectors honour matchLabels and every matchExpressions operator', () => {
   const labels = { app: 'web', tier: 'front' };
   expect(selects({}, labels)).toBe(true);
@@ -173,7 +200,7 @@ test('the report names object, check and field of each failure, and totals the r
   const results = checkManifests(withDeployment((d) => (d.spec.template.spec.containers[0].image = 'nginx')));
   const report = formatReport('web-app (dev)', results);
   expect(report.split('\n')[0]).toBe('web-app (dev)');
-  expect(report).toContain('  FAIL  Deployment web-app/web-app  (15/16 checks)');
+  expect(report).toContain('  FAIL  Deployment web-app/web-app  (16/17 checks)');
   expect(report).toContain(`          FAIL  image-pinned               ${CONTAINER}.image: container web-app image nginx is not pinned: name a version tag or a digest`);
   expect(report).toContain('  ok    Service web-app/web-app  (3/3 checks)');
   expect(report.split('\n').at(-1)).toBe(`  11 objects, ${results.length - 1} passed, 1 failed`);
