@@ -65,7 +65,6 @@ export const exercises: readonly Exercise[] = [
   {
     number: 3,
     title: 'Run dev on Fargate Spot',
-    profiles: ['dev', 'prod'],
     check(input) {
       const problems: string[] = [];
       const dev = serviceOf(input, 'dev');
@@ -99,7 +98,6 @@ export const exercises: readonly Exercise[] = [
   {
     number: 4,
     title: 'Move to Graviton',
-    profiles: ['dev', 'prod'],
     check(input) {
       const problems: string[] = [];
       const services = PROFILES.map((profile) => serviceOf(input, profile));

@@ -5,7 +5,7 @@
 import { REPO_ROOT } from '../../common/dist';
 import { PROFILES, type Profile } from '../../common/profiles';
 import { type FileResult, runJest } from './jest';
-import type { Lab } from './lab';
+import type { Lab, LabOutput } from './lab';
 import { synthesizeLab } from './synth';
 
 export interface StepResult {
@@ -150,11 +150,34 @@ export interface ExerciseReport {
   readonly problems: readonly string[];
 }
 
-/** Checks one exercise against the lab as the working tree synthesizes it now. */
+/**
+ * Checks one exercise against the lab as the working tree synthesizes it now, as a reviewer would:
+ * both profiles must still synthesize, the exercise's own check judges the change, and a chart
+ * must also pass the whole gate in both profiles and write only into its own namespaces.
+ */
 export async function checkExercise(lab: Lab, number: number): Promise<ExerciseReport> {
   const exercise = lab.exercises.find((e) => e.number === number)!;
-  const profiles: readonly Profile[] = exercise.profiles ?? ['dev'];
-  const outputs = Object.fromEntries(await Promise.all(profiles.map(async (p) => [p, await synthesizeLab(lab, p, { validate: false })] as const)));
-  const problems = await exercise.check({ ...outputs, root: REPO_ROOT });
-  return { lab: lab.id, exercise: number, title: exercise.title, pass: problems.length === 0, problems };
+  const report = (problems: readonly string[]): ExerciseReport => ({ lab: lab.id, exercise: number, title: exercise.title, pass: problems.length === 0, problems: [...new Set(problems)] });
+  const synthesized = await Promise.all(
+    PROFILES.map(async (profile) => {
+      try {
+        return { profile, output: await synthesizeLab(lab, profile, { validate: false }) };
+      } catch (err) {
+        return { profile, failure: `the ${profile} profile no longer synthesizes: ${firstLine(err)}. Fix it so \`npm run lab -- synth ${lab.id}\` passes` };
+      }
+    }),
+  );
+  const failures = synthesized.flatMap((s) => (s.failure === undefined ? [] : [s.failure]));
+  if (failures.length > 0) return report(failures);
+  const outputs = Object.fromEntries(synthesized.map((s) => [s.profile, s.output!])) as Record<Profile, LabOutput>;
+  const own = await exercise.check({ ...outputs, root: REPO_ROOT });
+  if (lab.source.kind !== 'cdk8s') return report(own);
+  const { chartProblems } = await import('./manifest-checks');
+  const gate = await Promise.all(PROFILES.map((profile) => chartProblems(outputs[profile].resources.map((r) => r.props), profile)));
+  return report([...own, ...gate.flat()]);
+}
+
+/** An error's first line: the message a tool threw, without its stack. */
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }

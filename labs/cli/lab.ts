@@ -57,22 +57,18 @@ export interface LabOutput {
   readonly files: readonly WrittenFile[];
 }
 
-/** What a check reads: the lab synthesized in the profiles it asked for, and the repository it ran in. */
-export type ExerciseInput = Partial<Record<Profile, LabOutput>> & { readonly root: string };
+/** What a check reads: the lab synthesized in both profiles, and the repository it ran in. */
+export type ExerciseInput = Readonly<Record<Profile, LabOutput>> & { readonly root: string };
 
 export interface Exercise {
   readonly number: number;
   /** As in the guide's heading `### Exercise N: <title>`. */
   readonly title: string;
-  /** Profiles the check reads. @default ['dev'] */
-  readonly profiles?: readonly Profile[];
   /** What is still wrong with the learner's work, in words that say what to fix; none means done. */
   check(input: ExerciseInput): string[] | Promise<string[]>;
 }
 
-/** The resources of `type` in a profile's output (an exercise that asked for the profile always has it). */
+/** The resources of `type` in a profile's output. */
 export function resourcesOf(input: ExerciseInput, type: string, profile: Profile = 'dev'): LabResource[] {
-  const output = input[profile];
-  if (output === undefined) throw new Error(`this exercise's check did not ask for the ${profile} profile`);
-  return output.resources.filter((r) => r.type === type);
+  return input[profile].resources.filter((r) => r.type === type);
 }

@@ -9,9 +9,7 @@ import type { ExerciseInput } from './lab';
 
 /** The chart's objects in one profile (a Kubernetes resource's props is the whole object). */
 export function manifestsOf(input: ExerciseInput, profile: Profile = 'dev'): Manifest[] {
-  const output = input[profile];
-  if (output === undefined) throw new Error(`this exercise's check did not ask for the ${profile} profile`);
-  return output.resources.map((r) => r.props);
+  return input[profile].resources.map((r) => r.props);
 }
 
 /**
@@ -23,6 +21,23 @@ export async function gateProblems(manifests: readonly Manifest[], profile: Prof
   return checkManifests(manifests)
     .filter((r) => !r.pass)
     .map((r) => `the gate fails (${profile}): ${r.check} on ${formatRef(r.object)}${r.field ? ` at ${r.field}` : ''}: ${r.message}. Fix it so npm run k8s:check passes`);
+}
+
+/**
+ * What a reviewer refuses in a chart whatever the exercise: the gate's failures, and objects written
+ * into namespaces the chart does not create (another team's, or kube-system, where a policy cuts
+ * traffic for every pod there).
+ */
+export async function chartProblems(manifests: readonly Manifest[], profile: Profile): Promise<string[]> {
+  const owned = new Set(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata?.name));
+  const foreign = manifests
+    .filter((m) => m.metadata?.namespace !== undefined && !owned.has(m.metadata.namespace))
+    .map(
+      (m) =>
+        `${m.kind} ${m.metadata.name} is written into namespace ${m.metadata.namespace} (${profile}), which this chart does not own: write only into the chart's own namespace` +
+        (m.kind === 'NetworkPolicy' ? ' (for a connections rule to or from another namespace, pass isolation: kplus.PodConnectionsIsolation.POD so only this side is written)' : ''),
+    );
+  return [...foreign, ...(await gateProblems(manifests, profile))];
 }
 
 export function named(manifests: readonly Manifest[], kind: string, name: string): Manifest | undefined {

@@ -18,7 +18,6 @@ export const exercises: readonly Exercise[] = [
   {
     number: 1,
     title: 'A bucket for shared files',
-    profiles: ['dev', 'prod'],
     check(input) {
       const buckets = resourcesOf(input, BUCKET);
       if (buckets.length === 0) return ['no Cloud Storage bucket yet: add a gcp.storage.Bucket to the platform (gcp/labs/platform.ts)'];

@@ -2,7 +2,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyOfKit } from '../../labs/cli/kit-copy';
+import type { LabOutput } from '../../labs/cli/lab';
 import { labOf } from '../../labs/index';
+
+// The testing-iac checks read the learner's files, not a synthesized lab.
+const nothingSynthesized = (profile: 'dev' | 'prod'): LabOutput => ({ lab: 'testing-iac', profile, resources: [], files: [] });
 
 test('a test that cannot catch the bug is refused: it passes on the kit and on the mutant alike', async () => {
   const copy = copyOfKit();
@@ -21,7 +25,7 @@ test('a test that cannot catch the bug is refused: it passes on the kit and on t
         '',
       ].join('\n'),
     );
-    const problems = await labOf('testing-iac').exercises.find((e) => e.number === 3)!.check({ root: copy });
+    const problems = await labOf('testing-iac').exercises.find((e) => e.number === 3)!.check({ root: copy, dev: nothingSynthesized('dev'), prod: nothingSynthesized('prod') });
     expect(problems).toEqual([expect.stringContaining('still passes when the pss-privilege-escalation check never fails')]);
   } finally {
     rmSync(copy, { recursive: true, force: true });
