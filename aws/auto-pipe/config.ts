@@ -7,8 +7,9 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ConfigError, ConfigReader } from '../../common/config';
 import { PROFILES, type Profile } from '../../common/profiles';
+import { EXAMPLE_DOMAIN } from './example-domain';
 
-export { PROFILES, type Profile };
+export { EXAMPLE_DOMAIN, PROFILES, type Profile };
 
 /**
  * Public image served until the pipeline pushes the first real one, so the very first
@@ -40,6 +41,17 @@ export interface GitHubDeployer {
   readonly ids?: { readonly owner: number; readonly repo: number };
 }
 
+/** The service's own name in a Route 53 hosted zone of the account, served over HTTPS. */
+export interface ServiceDomain {
+  /** e.g. api.example.com */
+  readonly name: string;
+  readonly hostedZoneId: string;
+  /** e.g. example.com: the name is in this zone. */
+  readonly hostedZoneName: string;
+  /** An existing ACM certificate for the name; absent means the stack requests one, validated in the zone. */
+  readonly certificateArn?: string;
+}
+
 /** Everything one profile's stacks need, validated. */
 export interface AutoPipeConfig {
   readonly profile: Profile;
@@ -49,8 +61,8 @@ export interface AutoPipeConfig {
   /** Absent until `githubRepo` is set: no repository is trusted by default. */
   readonly github?: GitHubDeployer;
   readonly alarmEmail?: string;
-  /** ACM certificate for HTTPS; absent means plain HTTP on port 80. */
-  readonly certificateArn?: string;
+  /** HTTPS on this name; absent means plain HTTP on the load balancer's own name (dev, or prod with allowHttp). */
+  readonly domain?: ServiceDomain;
   readonly desiredCount: number;
   /** Auto scaling is on when this is above desiredCount. */
   readonly maxCount: number;
@@ -130,7 +142,11 @@ export const CONTEXT_KEYS = [
   'githubOidcProviderArn',
   'githubOwnerId',
   'githubRepoId',
+  'domainName',
+  'hostedZoneId',
+  'hostedZoneName',
   'certificateArn',
+  'allowHttp',
   'desiredCount',
   'maxCount',
   'cpu',
@@ -164,6 +180,11 @@ const PATTERNS = {
   // A git branch name without wildcards, so the role's trust can never widen by accident.
   githubBranch: /^(?!refs\/|\/|.*\/$|.*\/\/|.*\.\.|.*\.lock$)[A-Za-z0-9._/-]{1,255}$/,
   githubOidcProviderArn: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+  // A DNS name of letter-digit-hyphen labels with an alphabetic top-level label, lower case as Route 53 stores it.
+  domainName: /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  hostedZoneName: /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  // Route 53 hosted zone ids: Z and upper-case letters and digits, as `aws route53 list-hosted-zones` shows them without /hostedzone/.
+  hostedZoneId: /^Z[A-Z0-9]{1,31}$/,
   certificateArn: /^arn:aws(-cn|-us-gov)?:acm:([a-z]{2}(-gov)?-[a-z]+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 };
 
@@ -171,14 +192,15 @@ const PATTERNS = {
 export type ContextReader = (key: string) => unknown;
 
 /**
- * Validates the whole context and returns one config per selected profile (both when `env`
- * is not set, so `cdk list` shows all four stacks). Throws a ConfigError on the first mistake.
+ * Validates the whole context and returns the selected profile's config: dev unless `env` says
+ * prod, so a `cdk deploy --all` without it never touches production. Throws a ConfigError on
+ * the first mistake.
  */
 export function readAutoPipeConfigs(context: ContextReader, keys: readonly string[]): AutoPipeConfig[] {
   rejectUnknownKeys(context, keys);
   const env = context('env');
-  const profiles = env === undefined ? PROFILES : [reader.oneOf('env', env, PROFILES)];
-  return profiles.map((profile) => readProfile(profile, context));
+  const profile = env === undefined ? 'dev' : reader.oneOf('env', env, PROFILES);
+  return [readProfile(profile, context)];
 }
 
 function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
@@ -208,7 +230,7 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
       'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
     ),
   );
-  const certificateArn = optional('certificateArn', (v) => readCertificateArn(v, region));
+  const domain = readDomain(profile, context, region);
   // GitHub ids are positive integers (the REST API's `owner.id` and `id` of the repository).
   const ownerId = optional('githubOwnerId', (v) => reader.integer('githubOwnerId', v, 1, Number.MAX_SAFE_INTEGER));
   const repoId = optional('githubRepoId', (v) => reader.integer('githubRepoId', v, 1, Number.MAX_SAFE_INTEGER));
@@ -250,7 +272,7 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
             ids: ownerId === undefined || repoId === undefined ? undefined : { owner: ownerId, repo: repoId },
           },
     alarmEmail,
-    certificateArn,
+    domain,
     desiredCount,
     maxCount,
     cpu,
@@ -273,6 +295,44 @@ function readRegion(value: unknown): string {
 
 function match(key: string, value: unknown, format: string, example: string): string {
   return reader.matching(key, value, PATTERNS[key as keyof typeof PATTERNS], format, example);
+}
+
+const DOMAIN_KEYS = ['domainName', 'hostedZoneId', 'hostedZoneName'] as const;
+
+/**
+ * The HTTPS name: all three domain keys or none. prod needs one, or an explicit allowHttp=true
+ * (a production service on plain HTTP sends its users' data in clear text).
+ */
+function readDomain(profile: Profile, context: ContextReader, region: string): ServiceDomain | undefined {
+  const set = DOMAIN_KEYS.filter((key) => context(key) !== undefined);
+  const allowHttp = context('allowHttp') === undefined ? false : reader.boolean('allowHttp', context('allowHttp'));
+  const certificateArn = context('certificateArn') === undefined ? undefined : readCertificateArn(context('certificateArn'), region);
+  const command = DOMAIN_KEYS.map((key) => `-c ${key}=${EXAMPLE_DOMAIN[key]}`).join(' ');
+  if (set.length === 0) {
+    if (certificateArn !== undefined) {
+      reader.fail('domainName', undefined, 'the name the certificate is for, whenever certificateArn is set (the service is reached by that name, not the load balancer\'s)', EXAMPLE_DOMAIN.domainName);
+    }
+    if (profile === 'prod' && !allowHttp) {
+      throw new ConfigError(
+        'domainName',
+        undefined,
+        'a name in a Route 53 hosted zone of the account, with hostedZoneId and hostedZoneName: prod serves HTTPS on its own name',
+        `npx cdk deploy --all -c env=prod ${command}   (or -c allowHttp=true to serve plain HTTP, not for production)`,
+      );
+    }
+    return undefined;
+  }
+  const missing = DOMAIN_KEYS.find((key) => context(key) === undefined);
+  if (missing !== undefined) {
+    reader.fail(missing, undefined, `set together with ${set.join(' and ')} (the name, and the hosted zone it is created in)`, EXAMPLE_DOMAIN[missing]);
+  }
+  const name = match('domainName', context('domainName'), 'a DNS name in lower case, such as api.example.com', EXAMPLE_DOMAIN.domainName);
+  const hostedZoneName = match('hostedZoneName', context('hostedZoneName'), 'the hosted zone\'s DNS name in lower case, without the final dot, such as example.com', EXAMPLE_DOMAIN.hostedZoneName);
+  const hostedZoneId = match('hostedZoneId', context('hostedZoneId'), 'a Route 53 hosted zone id (aws route53 list-hosted-zones, without /hostedzone/)', EXAMPLE_DOMAIN.hostedZoneId);
+  if (name !== hostedZoneName && !name.endsWith(`.${hostedZoneName}`)) {
+    reader.fail('domainName', name, `a name in the hosted zone ${hostedZoneName} (the alias record is created there), such as api.${hostedZoneName}`, `api.${hostedZoneName}`);
+  }
+  return { name, hostedZoneId, hostedZoneName, certificateArn };
 }
 
 function readCertificateArn(value: unknown, region: string): string {

@@ -1,6 +1,8 @@
-import { CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { AutoPipeConfig, CONTAINER_PORT } from './config';
 import { FargateWebService } from '../constructs/fargate-web-service';
@@ -58,7 +60,11 @@ export class AutoPipeServiceStack extends Stack {
       logGroupName: `/ecs/auto-pipe-${config.profile}`,
       logRetention: config.logRetention,
       removalPolicy,
-      certificateArn: config.certificateArn,
+      domain: config.domain && {
+        name: config.domain.name,
+        zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: config.domain.hostedZoneId, zoneName: config.domain.hostedZoneName }),
+        certificate: config.domain.certificateArn === undefined ? undefined : acm.Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),
+      },
       accessLogs: config.retainData,
       deletionProtection: config.retainData,
     });
@@ -80,6 +86,13 @@ export class AutoPipeServiceStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
+    if (config.profile === 'prod' && config.domain === undefined) {
+      // Only reachable with allowHttp=true: the config refuses prod without a domain otherwise.
+      Annotations.of(this).addWarningV2(
+        'auto-pipe:prod-plain-http',
+        'prod serves plain HTTP (allowHttp=true): requests and responses cross the internet unencrypted. Set domainName, hostedZoneId and hostedZoneName to serve HTTPS.',
+      );
+    }
     new CfnOutput(this, 'ServiceUrl', { description: 'Auto-Pipe API', value: this.web.url });
     new CfnOutput(this, 'DashboardUrl', { description: 'CloudWatch dashboard', value: this.monitoring.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', {

@@ -5,9 +5,19 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeLogGroupRules, GUARD } from './cdk-app';
+
+/** The name a web service is served under, from a hosted zone the account owns. */
+export interface WebServiceDomain {
+  readonly name: string;
+  readonly zone: route53.IHostedZone;
+  /** @default - a certificate for `name`, requested from ACM and validated through a record in `zone` */
+  readonly certificate?: acm.ICertificate;
+}
 
 export interface FargateWebServiceProps {
   readonly vpc: ec2.IVpc;
@@ -28,8 +38,8 @@ export interface FargateWebServiceProps {
   readonly logRetention: logs.RetentionDays;
   /** For the log group (and, when kept, the access-log bucket). */
   readonly removalPolicy: RemovalPolicy;
-  /** HTTPS on 443 with this ACM certificate, port 80 redirecting to it. @default - HTTP on 80 */
-  readonly certificateArn?: string;
+  /** HTTPS on 443 under this name, port 80 redirecting to it. @default - HTTP on 80, on the load balancer's own name */
+  readonly domain?: WebServiceDomain;
   /** Write ALB access logs to a bucket that outlives the stack. @default false */
   readonly accessLogs?: boolean;
   /** Turn on the load balancer's deletion protection (a production entry point). @default false */
@@ -53,7 +63,7 @@ export class FargateWebService extends Construct {
   /** Where Container Insights writes the cluster's performance events. */
   readonly containerInsightsLogGroup: logs.LogGroup;
   readonly accessLogBucket?: s3.Bucket;
-  /** http(s)://<load balancer DNS name> */
+  /** https://<domain name>, or http://<load balancer DNS name> without a domain */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
@@ -194,14 +204,14 @@ export class FargateWebService extends Construct {
     });
 
     let listener: elbv2.ApplicationListener;
-    if (props.certificateArn === undefined) {
+    if (props.domain === undefined) {
       listener = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP });
       Validations.of(listener).acknowledge({
         id: `${GUARD}::alb_http_to_https_redirection_check`,
-        reason: 'No certificate was configured (certificateArn), so the service answers on HTTP only; with one, port 80 only redirects to HTTPS.',
+        reason: 'No domain was configured (dev, or prod with allowHttp), so the service answers on HTTP only; with one, port 80 only redirects to HTTPS.',
       });
     } else {
-      listener = this.httpsListener(props.certificateArn);
+      listener = this.httpsListener(props.domain);
     }
 
     this.targetGroup = listener.addTargets('Web', {
@@ -218,7 +228,7 @@ export class FargateWebService extends Construct {
         unhealthyThresholdCount: 3,
       },
     });
-    this.url = `${props.certificateArn === undefined ? 'http' : 'https'}://${this.loadBalancer.loadBalancerDnsName}`;
+    this.url = props.domain === undefined ? `http://${this.loadBalancer.loadBalancerDnsName}` : `https://${props.domain.name}`;
 
     if (props.accessLogs) {
       this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -264,13 +274,27 @@ export class FargateWebService extends Construct {
     }
   }
 
-  /** HTTPS on 443 with the certificate; port 80 only redirects to it. */
-  private httpsListener(certificateArn: string): elbv2.ApplicationListener {
+  /**
+   * HTTPS on 443 under the domain's name (an alias record to the load balancer), with its certificate;
+   * port 80 only redirects to it. A requested certificate is validated by a record CloudFormation adds
+   * to the zone, so the first deploy waits (a few minutes) until ACM has issued it.
+   */
+  private httpsListener(domain: WebServiceDomain): elbv2.ApplicationListener {
+    const certificate =
+      domain.certificate ??
+      new acm.Certificate(this, 'Certificate', { domainName: domain.name, validation: acm.CertificateValidation.fromDns(domain.zone) });
+    new route53.ARecord(this, 'AliasRecord', {
+      zone: domain.zone,
+      recordName: domain.name,
+      target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+    });
     this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
     return this.loadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [acm.Certificate.fromCertificateArn(this, 'Certificate', certificateArn)],
+      // TLS 1.2 and 1.3 only, with forward secrecy: ELB's current recommended policy.
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      certificates: [certificate],
     });
   }
 }

@@ -1,3 +1,4 @@
+import { EXAMPLE_DOMAIN } from '../../aws/auto-pipe/example-domain';
 import { defineLab } from '../cli/lab';
 import { exercises } from './exercises';
 
@@ -8,7 +9,8 @@ export const lab = defineLab({
   cloud: 'AWS',
   level: 'intermediate',
   minutes: 120,
-  source: { kind: 'cdk' },
+  // prod serves HTTPS on a name of the learner's: offline it is built with the documentation example.
+  source: { kind: 'cdk', requiredContext: { prod: EXAMPLE_DOMAIN } },
   uses: ['AutoPipeRegistry-<profile>', 'AutoPipeService-<profile>'],
   code: ['aws/', 'labs/auto-pipe/service/', '.github/workflows/auto-pipe.yml', 'cdk.json'],
   tests: ['test/aws/', 'test/labs/auto-pipe'],

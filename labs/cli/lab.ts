@@ -10,7 +10,11 @@ import type { LabResource } from './resources';
 
 /** What a lab synthesizes, and so how the kit builds, prices and draws it. */
 export type LabSource =
-  | { readonly kind: 'cdk' }
+  | {
+      readonly kind: 'cdk';
+      /** Context a profile cannot synthesize without (prod's HTTPS name), for the kit's offline builds of it. */
+      readonly requiredContext?: Partial<Record<Profile, Readonly<Record<string, string>>>>;
+    }
   | { readonly kind: 'pulumi'; readonly program: 'gke' | 'cloudsql' | 'platform' }
   | { readonly kind: 'cdk8s'; readonly chart: 'web-app' | 'order-processing' }
   | { readonly kind: 'kit' };

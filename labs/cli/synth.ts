@@ -49,7 +49,7 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
       try {
         if (write) rmSync(outdir, { recursive: true, force: true });
         // validate: false (the exercise checks, cost, diagrams) also skips the Guard rules, 4 s a synth.
-        const assembly = createAutoPipeApp({ context: { ...overrides, env: profile }, outdir, validate: options.validate, controlTowerRules: options.validate }).synth();
+        const assembly = createAutoPipeApp({ context: { ...lab.source.requiredContext?.[profile], ...overrides, env: profile }, outdir, validate: options.validate, controlTowerRules: options.validate }).synth();
         const files = write ? assembly.stacks.map((stack) => ({ path: displayPath(stack.templateFullPath), bytes: statSync(stack.templateFullPath).size })) : [];
         return { lab: lab.id, profile, resources: fromCloudAssembly(assembly), files };
       } finally {

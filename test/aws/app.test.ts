@@ -5,6 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { REPO_ROOT } from '../../common/dist';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
+import { EXAMPLE_DOMAIN } from '../../aws/auto-pipe/config';
 import { AutoPipeRegistryStack } from '../../aws/auto-pipe/registry-stack';
 import { AutoPipeServiceStack } from '../../aws/auto-pipe/service-stack';
 import { testContext } from './synth';
@@ -20,17 +21,12 @@ test("cdk.json carries the pinned aws-cdk-lib's recommended feature flags, as cd
   expect(cdkJson.app).toBe('node --require ./common/register.js aws/app.ts');
 });
 
-test('without env the app defines both profiles: the four stacks `cdk list` shows', () => {
-  expect(stacksOf().map((s) => s.node.id)).toEqual([
-    'AutoPipeRegistry-dev',
-    'AutoPipeService-dev',
-    'AutoPipeRegistry-prod',
-    'AutoPipeService-prod',
-  ]);
+test('without env the app defines dev only: `cdk deploy --all` never touches prod unless asked', () => {
+  expect(stacksOf().map((s) => s.node.id)).toEqual(['AutoPipeRegistry-dev', 'AutoPipeService-dev']);
 });
 
-test('env narrows the app to one profile', () => {
-  expect(stacksOf({ env: 'prod' }).map((s) => s.node.id)).toEqual(['AutoPipeRegistry-prod', 'AutoPipeService-prod']);
+test('env=prod (with its domain) defines the prod stacks', () => {
+  expect(stacksOf({ env: 'prod', ...EXAMPLE_DOMAIN }).map((s) => s.node.id)).toEqual(['AutoPipeRegistry-prod', 'AutoPipeService-prod']);
 });
 
 test('each service stack deploys after, and is destroyed before, its registry', () => {
@@ -73,4 +69,12 @@ test('a new cdk-nag finding fails synth, naming the rule and the construct', () 
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+test('prod with allowHttp=true synthesizes on plain HTTP and says so as a warning', () => {
+  const [, service] = stacksOf({ env: 'prod', allowHttp: 'true' });
+  const warnings = service.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+  expect(warnings).toEqual([expect.stringMatching(/^prod serves plain HTTP \(allowHttp=true\): .* Set domainName, hostedZoneId and hostedZoneName to serve HTTPS\. \[ack: auto-pipe:prod-plain-http\]$/)]);
+  const [dev] = stacksOf({ env: 'dev' }).slice(1);
+  expect(dev.node.metadata.filter((m) => m.type === 'aws:cdk:warning')).toEqual([]);
 });

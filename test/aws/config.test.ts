@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
-import { FARGATE_MEMORY, readAutoPipeConfigs } from '../../aws/auto-pipe/config';
+import { EXAMPLE_DOMAIN, FARGATE_MEMORY, readAutoPipeConfigs } from '../../aws/auto-pipe/config';
 import { ConfigError } from '../../common/config';
 import { REPO_ROOT } from '../../common/dist';
 import { testContext } from './synth';
@@ -83,6 +83,38 @@ describe('every invalid context value names the key, the value, what is valid, a
       'Invalid imageTag: received "auto-pipe:v1"; expected a Docker tag: letters, digits, _ . - (up to 128, not starting with . or -).' + fix('imageTag', 'v1.0.0'),
     ],
     [
+      'prod without a domain: it serves HTTPS on its own name, or says allowHttp',
+      { env: 'prod' },
+      'Invalid domainName: received nothing (the key is not set); expected a name in a Route 53 hosted zone of the account, with hostedZoneId and hostedZoneName: prod serves HTTPS on its own name.' +
+        '\n  Fix: npx cdk deploy --all -c env=prod -c domainName=api.example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c hostedZoneName=example.com   (or -c allowHttp=true to serve plain HTTP, not for production)',
+    ],
+    [
+      'a domain without its hosted zone',
+      { domainName: 'api.example.com' },
+      'Invalid hostedZoneId: received nothing (the key is not set); expected set together with domainName (the name, and the hosted zone it is created in).' + fix('hostedZoneId', 'Z0123456789ABCDEFGHIJ'),
+    ],
+    [
+      'a domain outside its hosted zone',
+      { domainName: 'api.example.org', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' },
+      'Invalid domainName: received "api.example.org"; expected a name in the hosted zone example.com (the alias record is created there), such as api.example.com.' + fix('domainName', 'api.example.com'),
+    ],
+    [
+      'a domain in upper case or with the final dot',
+      { domainName: 'API.example.com.', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' },
+      'Invalid domainName: received "API.example.com."; expected a DNS name in lower case, such as api.example.com.' + fix('domainName', 'api.example.com'),
+    ],
+    [
+      'a hosted zone id with its /hostedzone/ prefix',
+      { domainName: 'api.example.com', hostedZoneId: '/hostedzone/Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' },
+      'Invalid hostedZoneId: received "/hostedzone/Z0123456789ABCDEFGHIJ"; expected a Route 53 hosted zone id (aws route53 list-hosted-zones, without /hostedzone/).' + fix('hostedZoneId', 'Z0123456789ABCDEFGHIJ'),
+    ],
+    [
+      'a certificate without a domain: the service would be reached by a name the certificate does not hold',
+      { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d' },
+      "Invalid domainName: received nothing (the key is not set); expected the name the certificate is for, whenever certificateArn is set (the service is reached by that name, not the load balancer's)." + fix('domainName', 'api.example.com'),
+    ],
+    ['allowHttp not a boolean', { env: 'prod', allowHttp: 'yes' }, 'Invalid allowHttp: received "yes"; expected true or false.' + fix('allowHttp', 'true')],
+    [
       'malformed certificateArn',
       { certificateArn: 'arn:aws:acm:us-east-1:123:certificate/x' },
       'Invalid certificateArn: received "arn:aws:acm:us-east-1:123:certificate/x"; expected an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>.' +
@@ -131,13 +163,13 @@ describe('every invalid context value names the key, the value, what is valid, a
     [
       'a key with the wrong case, which CDK would silently ignore',
       { desiredcount: '2' },
-      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, certificateArn, desiredCount, maxCount, cpu, memory.' +
+      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, domainName, hostedZoneId, hostedZoneName, certificateArn, allowHttp, desiredCount, maxCount, cpu, memory.' +
         '\n  Fix: context keys are case-sensitive: npx cdk synth -c desiredCount=2',
     ],
     [
       'an unknown key',
       { replicas: '2' },
-      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, certificateArn, desiredCount, maxCount, cpu, memory.' +
+      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, domainName, hostedZoneId, hostedZoneName, certificateArn, allowHttp, desiredCount, maxCount, cpu, memory.' +
         '\n  Fix: remove -c replicas=... (or "replicas" from cdk.json\'s "context"); see the README for what each key does',
     ],
   ])('%s', (_case, context, message) => {
@@ -162,13 +194,20 @@ describe('valid context', () => {
   test('overriding only cpu keeps the profile memory when Fargate allows it, else takes the least it allows', () => {
     const memoryFor = (context: Record<string, unknown>) =>
       readAutoPipeConfigs((key) => context[key], Object.keys(context)).map((c) => c.memory);
-    expect(memoryFor({ cpu: '512' })).toEqual([1024, 1024]);
-    expect(memoryFor({ cpu: '2048' })).toEqual([4096, 4096]);
+    expect(memoryFor({ cpu: '512' })).toEqual([1024]);
+    expect(memoryFor({ cpu: '512', env: 'prod', allowHttp: 'true' })).toEqual([1024]);
+    expect(memoryFor({ cpu: '2048' })).toEqual([4096]);
   });
 
-  test('no env selects both profiles; env narrows to one', () => {
-    expect(readAutoPipeConfigs(() => undefined, []).map((c) => c.profile)).toEqual(['dev', 'prod']);
-    expect(readAutoPipeConfigs((k) => (k === 'env' ? 'prod' : undefined), ['env']).map((c) => c.profile)).toEqual(['prod']);
+  test('no env selects dev, so a deploy without it never touches prod; env=prod selects prod', () => {
+    expect(readAutoPipeConfigs(() => undefined, []).map((c) => c.profile)).toEqual(['dev']);
+    const prod = { env: 'prod', ...EXAMPLE_DOMAIN } as Record<string, string>;
+    expect(readAutoPipeConfigs((k) => prod[k], Object.keys(prod)).map((c) => c.profile)).toEqual(['prod']);
+  });
+
+  test('prod with allowHttp=true serves plain HTTP; a domain is then optional', () => {
+    const context: Record<string, string> = { env: 'prod', allowHttp: 'true' };
+    expect(readAutoPipeConfigs((k) => context[k], Object.keys(context))[0].domain).toBeUndefined();
   });
 });
 

@@ -2,10 +2,10 @@
  * Auto-Pipe against AWS Control Tower's proactive controls, run by CloudFormation Guard as a user's
  * `cdk synth` runs them: the learner's deploy (both profiles) and every optional key at once.
  */
-import { describeControlTowerRules, LAB_CONTEXT, synthAutoPipe } from './synth';
+import { describeControlTowerRules, LAB_PROFILES, synthAutoPipe } from './synth';
 
 describe('both profiles, as a learner deploys them', () => {
-  describeControlTowerRules(synthAutoPipe(LAB_CONTEXT, { validate: false }), [
+  describeControlTowerRules(synthAutoPipe(LAB_PROFILES, { validate: false }), [
     'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
     'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
     'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
@@ -16,7 +16,6 @@ describe('both profiles, as a learner deploys them', () => {
     'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
     'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
     'AutoPipeService-dev/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
-    'AutoPipeService-prod/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
     'AutoPipeService-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
     'AutoPipeService-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
     'AutoPipeService-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
@@ -36,6 +35,9 @@ describe('every optional key at once (HTTPS, a registry image, scaling)', () => 
     {
       env: 'dev',
       githubRepo: 'octo-org/auto-pipe',
+      domainName: 'api.example.com',
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      hostedZoneName: 'example.com',
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
       alarmEmail: 'ops@example.com',
       imageTag: '3f2c1a9e',

@@ -1,10 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { PLACEHOLDER_IMAGE } from '../../aws/auto-pipe/config';
-import { describePolicy, LAB_CONTEXT, synthAutoPipe } from './synth';
+import { describePolicy, LAB_PROFILES, synthAutoPipe } from './synth';
 
-// One synth of both profiles, as `npx cdk synth -c githubRepo=octo-org/auto-pipe` makes them. The
+// Both profiles, as `npx cdk synth -c githubRepo=octo-org/auto-pipe -c env=dev` (and env=prod with its domain) make them. The
 // optional keys are synthesized in this file too (at the end): the schema validator starts once per file.
-const synth = synthAutoPipe(LAB_CONTEXT);
+const synth = synthAutoPipe(LAB_PROFILES);
 const STACKS = ['AutoPipeRegistry-dev', 'AutoPipeService-dev', 'AutoPipeRegistry-prod', 'AutoPipeService-prod'];
 
 test.each(STACKS)('%s matches its snapshot', (id) => {
@@ -363,6 +363,31 @@ describe('prod: retains data, highly available', () => {
   const registry = synth.template(REGISTRY);
   const service = synth.template(SERVICE);
 
+  test('HTTPS under its own name: a DNS-validated certificate, an alias record, TLS 1.2+ only, port 80 redirecting, ServiceUrl the name', () => {
+    service.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'api.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'api.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+    service.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'api.example.com.',
+      Type: 'A',
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+    });
+    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('^WebCertificate') } }],
+    });
+    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }) }],
+    });
+    service.hasOutput('ServiceUrl', { Value: 'https://api.example.com' });
+  });
+
   test('only jobs in the GitHub environment production (its reviewers approve each deploy) can assume the deploy role', () => {
     const [role] = Object.values(registry.findResources('AWS::IAM::Role'));
     expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals).toEqual({
@@ -491,6 +516,9 @@ describe('every optional context key at once (one more synth: the schema validat
     githubOidcProviderArn: OIDC_PROVIDER_ARN,
     githubOwnerId: '9919',
     githubRepoId: '1296269',
+    domainName: 'api.example.com',
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    hostedZoneName: 'example.com',
     certificateArn: CERTIFICATE_ARN,
     alarmEmail: 'ops@example.com',
     imageTag: '3f2c1a9e',
@@ -558,18 +586,19 @@ describe('every optional context key at once (one more synth: the schema validat
     });
   });
 
-  test('certificateArn serves HTTPS on 443 and redirects HTTP to it', () => {
+  test('a domain with certificateArn serves HTTPS on 443 with that certificate (none requested), under the domain name', () => {
     service.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
       Certificates: [{ CertificateArn: CERTIFICATE_ARN }],
     });
+    service.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     service.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' }) }],
     });
-    service.hasOutput('ServiceUrl', { Value: { 'Fn::Join': ['', ['https://', Match.anyValue()]] } });
+    service.hasOutput('ServiceUrl', { Value: 'https://api.example.com' });
   });
 
   test('alarmEmail subscribes that address to the alarm topic', () => {

@@ -12,10 +12,15 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
 import { GUARD } from '../../aws/constructs/cdk-app';
-import { CONTEXT_KEYS } from '../../aws/auto-pipe/config';
+import { CONTEXT_KEYS, EXAMPLE_DOMAIN } from '../../aws/auto-pipe/config';
 
 /** The context a learner deploys with: a repository to trust. */
 export const LAB_CONTEXT = { githubRepo: 'octo-org/auto-pipe' } as const;
+/** What a learner deploys: dev, and prod with its HTTPS name (`cdk deploy -c env=prod -c domainName=...`). */
+export const LAB_PROFILES = [
+  { ...LAB_CONTEXT, env: 'dev' },
+  { ...LAB_CONTEXT, ...EXAMPLE_DOMAIN, env: 'prod' },
+] as const;
 
 /**
  * `context` with every Auto-Pipe key a learner may keep in cdk.json unset first, so the tests
@@ -45,7 +50,8 @@ export interface Finding {
 }
 
 export interface SynthesizedAutoPipe {
-  readonly app: App;
+  /** One app per context synthesized (a profile each). */
+  readonly apps: readonly App[];
   /** The stack with this id, e.g. `AutoPipeService-dev`. */
   stack<T extends Stack>(id: string): T;
   /** Its template as synth wrote it, for snapshots. */
@@ -59,10 +65,38 @@ export interface SynthesizedAutoPipe {
 }
 
 /**
- * Synthesizes once and removes the cloud assembly after the file's tests. Call at the top
- * level of a test file (it registers an afterAll hook).
+ * Synthesizes each context once (an app each, as one `cdk synth -c env=...` makes it) and removes
+ * the cloud assemblies after the file's tests. Call at the top level of a test file (it registers
+ * an afterAll hook). Stacks are found by id in whichever app holds them.
  */
-export function synthAutoPipe(context: Record<string, unknown>, options: { readonly validate?: boolean } = {}): SynthesizedAutoPipe {
+export function synthAutoPipe(
+  contexts: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[],
+  options: { readonly validate?: boolean } = {},
+): SynthesizedAutoPipe {
+  const runs = (Array.isArray(contexts) ? contexts : [contexts]).map((context) => synthOne(context, options));
+  const holding = (id: string) => {
+    const run = runs.find((r) => r.app.node.tryFindChild(id) !== undefined);
+    if (run === undefined) throw new Error(`no stack ${id} in this synth`);
+    return run;
+  };
+  return {
+    apps: runs.map((r) => r.app),
+    stack: <T extends Stack>(id: string) => holding(id).app.node.findChild(id) as T,
+    json: (id) => holding(id).json(id),
+    template: (id) => Template.fromJSON(holding(id).json(id)),
+    annotations: (id, level) => holding(id).annotations(id, level),
+    findings: runs.flatMap((r) => r.findings),
+  };
+}
+
+interface SynthRun {
+  readonly app: App;
+  json(id: string): CfnTemplate;
+  annotations(id: string, level: 'warning' | 'error'): string[];
+  readonly findings: readonly Finding[];
+}
+
+function synthOne(context: Readonly<Record<string, unknown>>, options: { readonly validate?: boolean }): SynthRun {
   const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   // The Guard rules run once per file in describePolicy, on the written templates: inside every synth
@@ -76,9 +110,7 @@ export function synthAutoPipe(context: Record<string, unknown>, options: { reado
   };
   return {
     app,
-    stack: <T extends Stack>(id: string) => app.node.findChild(id) as T,
     json,
-    template: (id) => Template.fromJSON(json(id)),
     // Read from this synth: assertions' Annotations.fromStack would synthesize the app again.
     annotations: (id, level) =>
       assembly
@@ -146,8 +178,10 @@ function covers(ack: Acknowledgement, finding: { rule: string; path: string }): 
 const guardRuns = new WeakMap<App, { rule: string; path: string }[]>();
 /** rawGuardFindings of this synth, run once. */
 function guardFindings(synth: SynthesizedAutoPipe): { rule: string; path: string }[] {
-  if (!guardRuns.has(synth.app)) guardRuns.set(synth.app, rawGuardFindings(synth.app));
-  return guardRuns.get(synth.app)!;
+  return synth.apps.flatMap((app) => {
+    if (!guardRuns.has(app)) guardRuns.set(app, rawGuardFindings(app));
+    return guardRuns.get(app)!;
+  });
 }
 
 /** What AwsSolutions finds when acknowledgements are ignored: rule id and resource path. */
@@ -179,9 +213,9 @@ export function describePolicy(synth: SynthesizedAutoPipe, stackIds: readonly st
     });
 
     test('acknowledgements: exactly these, each granular, explained, and covering a real finding', () => {
-      const acks = acknowledgementsIn(synth.app).filter((ack) => ack.id.startsWith('AwsSolutions-'));
+      const acks = synth.apps.flatMap(acknowledgementsIn).filter((ack) => ack.id.startsWith('AwsSolutions-'));
       expect(acks.map(({ path, id }) => `${path} ${id}`).sort()).toEqual([...expectedAcknowledgements].sort());
-      const raw = rawNagFindings(synth.app);
+      const raw = synth.apps.flatMap(rawNagFindings);
       for (const ack of acks) {
         expect(ack.reason.length).toBeGreaterThan(60);
         expect({ ack: `${ack.path} ${ack.id}`, coversAFinding: raw.some((f) => covers(ack, f)) }).toEqual({ ack: `${ack.path} ${ack.id}`, coversAFinding: true });
@@ -197,7 +231,7 @@ export function describePolicy(synth: SynthesizedAutoPipe, stackIds: readonly st
  */
 export function describeControlTowerRules(synth: SynthesizedAutoPipe, expectedAcknowledgements: readonly string[]): void {
   describe('Control Tower rules (CloudFormation Guard)', () => {
-    const acks = () => acknowledgementsIn(synth.app).filter((ack) => ack.id.startsWith(`${GUARD}::`));
+    const acks = () => synth.apps.flatMap(acknowledgementsIn).filter((ack) => ack.id.startsWith(`${GUARD}::`));
 
     test('no unacknowledged finding', () => {
       expect(guardFindings(synth).filter((f) => !acks().some((ack) => covers(ack, f)))).toEqual([]);
