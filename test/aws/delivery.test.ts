@@ -30,8 +30,15 @@ describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
 
   test('deploys the service stack with the pushed tag, without prompting', () => {
     expect(workflow).toMatch(
-      /npx cdk deploy "AutoPipeService-\$\{AUTO_PIPE_ENV\}" --exclusively\s+-c env="\$\{AUTO_PIPE_ENV\}" -c region="\$\{AWS_REGION\}" -c imageTag=\$\{\{ github\.sha \}\}\s+--require-approval never/,
+      /npx cdk deploy "AutoPipeService-\$\{AUTO_PIPE_ENV\}" --exclusively \\\s+-c env="\$\{AUTO_PIPE_ENV\}" -c region="\$\{AWS_REGION\}" -c imageTag=\$\{\{ github\.sha \}\} "\$\{domain\[@\]\}" \\\s+--require-approval never/,
     );
+  });
+
+  test('prod deploys with its HTTPS name from the environment\'s variables, passed only when set (dev has none)', () => {
+    expect(workflow).toContain('DOMAIN_NAME: ${{ vars.AUTO_PIPE_DOMAIN_NAME }}');
+    expect(workflow).toContain('HOSTED_ZONE_ID: ${{ vars.AUTO_PIPE_HOSTED_ZONE_ID }}');
+    expect(workflow).toContain('HOSTED_ZONE_NAME: ${{ vars.AUTO_PIPE_HOSTED_ZONE_NAME }}');
+    expect(workflow).toMatch(/if \[ -n "\$DOMAIN_NAME" \]; then\n\s+domain=\(-c domainName="\$DOMAIN_NAME" -c hostedZoneId="\$HOSTED_ZONE_ID" -c hostedZoneName="\$HOSTED_ZONE_NAME"\)/);
   });
 
   test('a re-run for the same commit skips the push: tags are immutable', () => {
