@@ -22,11 +22,27 @@ export const PLACEHOLDER_HEALTH_PATH = '/';
 export const SERVICE_HEALTH_PATH = '/health';
 /** Both images listen on this port as a non-root user. */
 export const CONTAINER_PORT = 8080;
+/** The kit's service image runs as this user (its Dockerfile's USER); the placeholder as NGINX's. */
+export const SERVICE_USER = '1000';
+const PLACEHOLDER_USER = '101';
 
-/** The image the service runs: the placeholder, or a tag pushed to the registry by the pipeline. */
+/** How the load balancer and ECS reach a container: its port, health path and user. */
+export interface ContainerContract {
+  readonly port: number;
+  readonly healthPath: string;
+  /** uid or uid:gid, never root. */
+  readonly user: string;
+  /** ECS's own health check runs wget inside the container: only for images that have it. */
+  readonly wgetHealthCheck: boolean;
+}
+
+/**
+ * The image the service runs: the placeholder, or a tag pushed to the registry by the pipeline
+ * (the kit's service, or a learner's own with its own contract).
+ */
 export type ServiceImage =
-  | { readonly kind: 'placeholder'; readonly uri: string; readonly healthPath: string }
-  | { readonly kind: 'registry'; readonly tag: string; readonly healthPath: string };
+  | { readonly kind: 'placeholder'; readonly uri: string; readonly container: ContainerContract }
+  | { readonly kind: 'registry'; readonly tag: string; readonly container: ContainerContract };
 
 /** Who may deploy: GitHub Actions runs of one branch of one repository, via OIDC. */
 export interface GitHubDeployer {
@@ -147,6 +163,10 @@ export const CONTEXT_KEYS = [
   'hostedZoneName',
   'certificateArn',
   'allowHttp',
+  'containerPort',
+  'healthPath',
+  'containerUser',
+  'containerHealthCheck',
   'desiredCount',
   'maxCount',
   'cpu',
@@ -185,6 +205,10 @@ const PATTERNS = {
   hostedZoneName: /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
   // Route 53 hosted zone ids: Z and upper-case letters and digits, as `aws route53 list-hosted-zones` shows them without /hostedzone/.
   hostedZoneId: /^Z[A-Z0-9]{1,31}$/,
+  // An absolute URL path without query or fragment, as an ALB health check accepts it.
+  healthPath: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/,
+  // A numeric uid or uid:gid other than root's: ECS cannot check a user name against runAsNonRoot.
+  containerUser: /^(?!0(:|$))\d{1,10}(:\d{1,10})?$/,
   certificateArn: /^arn:aws(-cn|-us-gov)?:acm:([a-z]{2}(-gov)?-[a-z]+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 };
 
@@ -239,6 +263,16 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     reader.fail(missing, undefined, `a number whenever ${present} is set (the immutable subject needs both): gh api repos/<owner>/<name> --jq '.owner.id, .id'`, '123456');
   }
 
+  // Your image's contract (a FastAPI app: containerPort=8000, healthPath=/health). The placeholder,
+  // served until the first imageTag, keeps its own: NGINX on 8080, / , uid 101.
+  const container: ContainerContract = {
+    // Unprivileged ports only: the container runs as non-root with every capability dropped.
+    port: optional('containerPort', (v) => reader.integer('containerPort', v, 1024, 65535)) ?? CONTAINER_PORT,
+    healthPath: optional('healthPath', (v) => match('healthPath', v, 'an absolute URL path such as /health (no query string)', SERVICE_HEALTH_PATH)) ?? SERVICE_HEALTH_PATH,
+    user: optional('containerUser', (v) => match('containerUser', v, 'a numeric uid or uid:gid other than 0 (root), such as 1000 or 1000:1000', SERVICE_USER)) ?? SERVICE_USER,
+    wgetHealthCheck: optional('containerHealthCheck', (v) => reader.boolean('containerHealthCheck', v)) ?? true,
+  };
+
   const desiredCount = optional('desiredCount', (v) => reader.integer('desiredCount', v, 1, MAX_DESIRED)) ?? defaults.desiredCount;
   const maxCount = optional('maxCount', (v) => readMaxCount(v, desiredCount)) ?? defaults.maxCount(desiredCount);
   const cpu = optional('cpu', readCpu) ?? defaults.cpu;
@@ -259,8 +293,8 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     repositoryName: `auto-pipe-${profile}`,
     image:
       imageTag === undefined
-        ? { kind: 'placeholder', uri: PLACEHOLDER_IMAGE, healthPath: PLACEHOLDER_HEALTH_PATH }
-        : { kind: 'registry', tag: imageTag, healthPath: SERVICE_HEALTH_PATH },
+        ? { kind: 'placeholder', uri: PLACEHOLDER_IMAGE, container: { port: CONTAINER_PORT, healthPath: PLACEHOLDER_HEALTH_PATH, user: PLACEHOLDER_USER, wgetHealthCheck: true } }
+        : { kind: 'registry', tag: imageTag, container },
     github:
       githubRepo === undefined
         ? undefined

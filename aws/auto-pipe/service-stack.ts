@@ -4,7 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { AutoPipeConfig, CONTAINER_PORT } from './config';
+import { AutoPipeConfig } from './config';
 import { FargateWebService } from '../constructs/fargate-web-service';
 import { ServiceMonitoring } from '../constructs/service-monitoring';
 import { ServiceNetwork } from '../constructs/service-network';
@@ -14,8 +14,6 @@ export interface AutoPipeServiceStackProps extends StackProps {
 }
 
 /** User ids the images run as: `node` in the service image, `nginx` in the placeholder. */
-const IMAGE_USERS = { registry: '1000', placeholder: '101' } as const;
-
 /** Auto-Pipe running: network, Fargate service behind an ALB, and its monitoring. */
 export class AutoPipeServiceStack extends Stack {
   readonly network: ServiceNetwork;
@@ -50,9 +48,10 @@ export class AutoPipeServiceStack extends Stack {
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,
       image,
-      user: IMAGE_USERS[config.image.kind],
-      containerPort: CONTAINER_PORT,
-      healthPath: config.image.healthPath,
+      user: config.image.container.user,
+      containerPort: config.image.container.port,
+      healthPath: config.image.container.healthPath,
+      containerHealthCheck: config.image.container.wgetHealthCheck,
       cpu: config.cpu,
       memoryLimitMiB: config.memory,
       desiredCount: config.desiredCount,

@@ -29,6 +29,11 @@ export interface FargateWebServiceProps {
   readonly containerPort: number;
   /** Path the load balancer and the container health check probe. */
   readonly healthPath: string;
+  /**
+   * Also let ECS probe the container from inside, with wget (busybox has it; a python:slim image
+   * does not): without it the load balancer's health check alone decides. @default true
+   */
+  readonly containerHealthCheck?: boolean;
   readonly cpu: number;
   readonly memoryLimitMiB: number;
   readonly desiredCount: number;
@@ -133,13 +138,16 @@ export class FargateWebService extends Construct {
         maxBufferSize: Size.mebibytes(25),
       }),
       // busybox wget ships with both the Alpine-based service image and the placeholder.
-      healthCheck: {
-        command: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${props.containerPort}${props.healthPath} || exit 1`],
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(15),
-      },
+      healthCheck:
+        props.containerHealthCheck === false
+          ? undefined
+          : {
+              command: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:${props.containerPort}${props.healthPath} || exit 1`],
+              interval: Duration.seconds(30),
+              timeout: Duration.seconds(5),
+              retries: 3,
+              startPeriod: Duration.seconds(15),
+            },
       stopTimeout: Duration.seconds(30),
     });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Template } from 'aws-cdk-lib/assertions';
 import { REPO_ROOT } from '../../common/dist';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
 import { EXAMPLE_DOMAIN } from '../../aws/auto-pipe/config';
@@ -77,4 +78,21 @@ test('prod with allowHttp=true synthesizes on plain HTTP and says so as a warnin
   expect(warnings).toEqual([expect.stringMatching(/^prod serves plain HTTP \(allowHttp=true\): .* Set domainName, hostedZoneId and hostedZoneName to serve HTTPS\. \[ack: auto-pipe:prod-plain-http\]$/)]);
   const [dev] = stacksOf({ env: 'dev' }).slice(1);
   expect(dev.node.metadata.filter((m) => m.type === 'aws:cdk:warning')).toEqual([]);
+});
+
+test('a learner\'s own image (a FastAPI app on 8000 without wget) deploys with its port, health path and user, and no in-container check', () => {
+  const [, service] = stacksOf({ env: 'dev', imageTag: '3f2c1a9e', containerPort: '8000', healthPath: '/health', containerUser: '10001:10001', containerHealthCheck: 'false' });
+  const template = Template.fromStack(service);
+  const [container] = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+  expect(container).toMatchObject({ User: '10001:10001', PortMappings: [{ ContainerPort: 8000, Name: 'http', Protocol: 'tcp' }] });
+  expect(container.HealthCheck).toBeUndefined();
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8000, HealthCheckPath: '/health' });
+  // The load balancer reaches the new port, and only that one.
+  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8000, ToPort: 8000, IpProtocol: 'tcp' });
+});
+
+test('the placeholder, served before the first imageTag, keeps its own contract whatever the image keys say', () => {
+  const [, service] = stacksOf({ env: 'dev', containerPort: '8000', containerUser: '10001' });
+  const [container] = Object.values(Template.fromStack(service).findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+  expect(container).toMatchObject({ User: '101', PortMappings: [{ ContainerPort: 8080 }], HealthCheck: { Command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'] } });
 });

@@ -113,6 +113,12 @@ describe('every invalid context value names the key, the value, what is valid, a
       { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d' },
       "Invalid domainName: received nothing (the key is not set); expected the name the certificate is for, whenever certificateArn is set (the service is reached by that name, not the load balancer's)." + fix('domainName', 'api.example.com'),
     ],
+    ['a privileged containerPort, which a non-root container cannot bind', { containerPort: '80' }, 'Invalid containerPort: received "80"; expected an integer from 1024 to 65535.' + fix('containerPort', '1024')],
+    ['a relative healthPath', { healthPath: 'health' }, 'Invalid healthPath: received "health"; expected an absolute URL path such as /health (no query string).' + fix('healthPath', '/health')],
+    ['a healthPath with a query string', { healthPath: '/health?full=1' }, 'Invalid healthPath: received "/health?full=1"; expected an absolute URL path such as /health (no query string).' + fix('healthPath', '/health')],
+    ['root as containerUser', { containerUser: '0' }, 'Invalid containerUser: received "0"; expected a numeric uid or uid:gid other than 0 (root), such as 1000 or 1000:1000.' + fix('containerUser', '1000')],
+    ['a user name as containerUser', { containerUser: 'app' }, 'Invalid containerUser: received "app"; expected a numeric uid or uid:gid other than 0 (root), such as 1000 or 1000:1000.' + fix('containerUser', '1000')],
+    ['containerHealthCheck not a boolean', { containerHealthCheck: 'off' }, 'Invalid containerHealthCheck: received "off"; expected true or false.' + fix('containerHealthCheck', 'true')],
     ['allowHttp not a boolean', { env: 'prod', allowHttp: 'yes' }, 'Invalid allowHttp: received "yes"; expected true or false.' + fix('allowHttp', 'true')],
     [
       'malformed certificateArn',
@@ -163,13 +169,13 @@ describe('every invalid context value names the key, the value, what is valid, a
     [
       'a key with the wrong case, which CDK would silently ignore',
       { desiredcount: '2' },
-      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, domainName, hostedZoneId, hostedZoneName, certificateArn, allowHttp, desiredCount, maxCount, cpu, memory.' +
+      'Invalid desiredcount: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, domainName, hostedZoneId, hostedZoneName, certificateArn, allowHttp, containerPort, healthPath, containerUser, containerHealthCheck, desiredCount, maxCount, cpu, memory.' +
         '\n  Fix: context keys are case-sensitive: npx cdk synth -c desiredCount=2',
     ],
     [
       'an unknown key',
       { replicas: '2' },
-      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, domainName, hostedZoneId, hostedZoneName, certificateArn, allowHttp, desiredCount, maxCount, cpu, memory.' +
+      'Invalid replicas: received "2"; expected one of the Auto-Pipe context keys: env, region, imageTag, alarmEmail, githubRepo, githubBranch, githubOidcProviderArn, githubOwnerId, githubRepoId, domainName, hostedZoneId, hostedZoneName, certificateArn, allowHttp, containerPort, healthPath, containerUser, containerHealthCheck, desiredCount, maxCount, cpu, memory.' +
         '\n  Fix: remove -c replicas=... (or "replicas" from cdk.json\'s "context"); see the README for what each key does',
     ],
   ])('%s', (_case, context, message) => {

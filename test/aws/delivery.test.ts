@@ -13,8 +13,9 @@ describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
     expect(workflow).toContain('run: npx jest test/aws');
   });
 
-  test('builds the service image and scans it before pushing', () => {
-    expect(workflow).toContain('docker build --tag "$IMAGE" labs/auto-pipe/service');
+  test('builds the service image (the kit\'s, or the folder AUTO_PIPE_SERVICE_DIR names) and scans it before pushing', () => {
+    expect(workflow).toContain("SERVICE_DIR: ${{ vars.AUTO_PIPE_SERVICE_DIR || 'labs/auto-pipe/service' }}");
+    expect(workflow).toContain('docker build --tag "$IMAGE" "$SERVICE_DIR"');
     expect(workflow.indexOf('aquasecurity/trivy-action')).toBeLessThan(workflow.indexOf('docker push'));
   });
 
@@ -39,6 +40,10 @@ describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
     expect(workflow).toContain('HOSTED_ZONE_ID: ${{ vars.AUTO_PIPE_HOSTED_ZONE_ID }}');
     expect(workflow).toContain('HOSTED_ZONE_NAME: ${{ vars.AUTO_PIPE_HOSTED_ZONE_NAME }}');
     expect(workflow).toMatch(/if \[ -n "\$DOMAIN_NAME" \]; then\n\s+domain=\(-c domainName="\$DOMAIN_NAME" -c hostedZoneId="\$HOSTED_ZONE_ID" -c hostedZoneName="\$HOSTED_ZONE_NAME"\)/);
+  });
+
+  test('a Dockerfile with a test stage has its tests run first, whatever the service\'s language', () => {
+    expect(workflow).toMatch(/if grep -qiE '\^FROM \.\+ AS test\$' "\$SERVICE_DIR\/Dockerfile"; then\n\s+docker build --target test "\$SERVICE_DIR"\n\s+fi\n\s+docker build --tag "\$IMAGE" "\$SERVICE_DIR"/);
   });
 
   test('a re-run for the same commit skips the push: tags are immutable', () => {
