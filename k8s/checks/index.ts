@@ -7,7 +7,7 @@ import { Manifest, podTemplates } from './manifest';
 import { checkPodTemplate } from './pod-policies';
 import { CheckResult } from './results';
 import { checkSchema } from './schema';
-import { checkDisruptionBudget, checkFit, checkNetworkPolicy, checkServiceTargets } from './workload-policies';
+import { checkConfigMapSecrets, checkDisruptionBudget, checkFit, checkNetworkPolicy, checkReferences, checkServiceTargets } from './workload-policies';
 
 export { CHECKS, CheckId, CheckResult } from './results';
 export { ObjectRef, formatRef } from './manifest';
@@ -22,6 +22,8 @@ export function checkManifests(manifests: readonly Manifest[]): CheckResult[] {
     ...templates.flatMap((t) => [...checkPodTemplate(t), ...checkPodTemplateAdmission(t), ...checkDisruptionBudget(manifests, t), ...checkNetworkPolicy(manifests, t)]),
     ...manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler').flatMap(checkAutoscalerAdmission),
     ...manifests.filter((m) => m.kind === 'Service').flatMap((s) => checkServiceTargets(templates, s)),
+    ...manifests.filter((m) => m.kind === 'ConfigMap').flatMap(checkConfigMapSecrets),
+    ...manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler' || m.kind === 'Ingress').flatMap((m) => checkReferences(manifests, m)),
     ...checkFit(manifests, templates),
   ];
 }

@@ -11,20 +11,49 @@ type PodCheck = (template: PodTemplate, containers: readonly ContainerAt[], find
 
 const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const NEEDS_API_ANNOTATION = 'iac-lab-kit/needs-kubernetes-api';
-const CREDENTIAL_NAME = /PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|COOKIE/i;
+export const CREDENTIAL_NAME = /PASS(WORD)?|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|COOKIE/i;
+/** The sysctls Pod Security baseline allows in Kubernetes 1.28 (pod-security-standards, "Sysctls"). */
+const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports'];
+/** SELinux types baseline allows; user and role must stay unset. */
+const SELINUX_TYPES = [undefined, '', 'container_t', 'container_init_t', 'container_kvm_t'];
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 
 const POD_CHECKS = {
   'pss-baseline': (t, containers, f) => {
     for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
       if (t.spec[field] === true) f.fail(`${t.path}.${field}`, `${field} shares the node's namespace with the pod`);
     }
+    const podContext = t.spec.securityContext ?? {};
+    ((podContext.sysctls ?? []) as Manifest[]).forEach((sysctl, i) => {
+      if (!SAFE_SYSCTLS.includes(sysctl.name)) f.fail(`${t.path}.securityContext.sysctls[${i}].name`, `sysctl ${sysctl.name} is not in the safe set baseline allows`);
+    });
+    const seLinux = (context: Manifest, at: string, who: string) => {
+      const options = context.seLinuxOptions;
+      if (options === undefined) return;
+      if (!SELINUX_TYPES.includes(options.type)) f.fail(`${at}.seLinuxOptions.type`, `${who} sets SELinux type ${options.type}: baseline allows container_t, container_init_t and container_kvm_t`);
+      if (options.user || options.role) f.fail(`${at}.seLinuxOptions`, `${who} sets an SELinux user or role, which baseline forbids`);
+    };
+    const hostProcess = (context: Manifest, at: string, who: string) => {
+      if (context.windowsOptions?.hostProcess === true) f.fail(`${at}.windowsOptions.hostProcess`, `${who} runs as a Windows HostProcess container, with the node's privileges`);
+    };
+    seLinux(podContext, `${t.path}.securityContext`, 'the pod');
+    hostProcess(podContext, `${t.path}.securityContext`, 'the pod');
+    for (const [key, value] of Object.entries(t.annotations)) {
+      if (key.startsWith(APPARMOR_ANNOTATION) && value !== 'runtime/default' && !value.startsWith('localhost/')) {
+        f.fail(`metadata.annotations.${key}`, `AppArmor profile ${value}: baseline allows runtime/default or a localhost/ profile`);
+      }
+    }
     for (const { container, path } of containers) {
-      if (container.securityContext?.privileged === true) f.fail(`${path}.securityContext.privileged`, `container ${container.name} is privileged`);
+      const own = container.securityContext ?? {};
+      if (own.privileged === true) f.fail(`${path}.securityContext.privileged`, `container ${container.name} is privileged`);
+      if (own.procMount !== undefined && own.procMount !== 'Default') f.fail(`${path}.securityContext.procMount`, `container ${container.name} unmasks /proc (procMount ${own.procMount})`);
+      seLinux(own, `${path}.securityContext`, `container ${container.name}`);
+      hostProcess(own, `${path}.securityContext`, `container ${container.name}`);
       ((container.ports ?? []) as Manifest[]).forEach((port, i) => {
         if (port.hostPort) f.fail(`${path}.ports[${i}].hostPort`, `container ${container.name} binds host port ${port.hostPort}`);
       });
     }
-    return 'no privileged container, host namespace or host port';
+    return 'no privileged container, host namespace, host port, unsafe sysctl, unmasked /proc, or SELinux, AppArmor or HostProcess escape';
   },
 
   'pss-run-as-non-root': (t, containers, f) => {
@@ -136,6 +165,13 @@ const POD_CHECKS = {
       f.fail(`${t.path}.automountServiceAccountToken`, `pods get a Kubernetes API token they do not need: set false, or annotate ${NEEDS_API_ANNOTATION} with the reason`);
     }
     return reason ? `mounts an API token: ${reason}` : 'no Kubernetes API token is mounted';
+  },
+
+  'service-links': (t, _containers, f) => {
+    if (t.spec.enableServiceLinks !== false) {
+      f.fail(`${t.path}.enableServiceLinks`, 'enableServiceLinks is not false: Kubernetes adds a <SERVICE>_PORT=tcp://... variable per Service in the namespace, which can clash with the app\'s own (RABBITMQ_PORT)');
+    }
+    return 'no Service link variables in the environment';
   },
 
   'secret-env': (_t, containers, f) => {

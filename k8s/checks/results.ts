@@ -4,7 +4,7 @@ import { ObjectRef } from './manifest';
 export const CHECKS = {
   schema: 'types, required fields and formats valid against the OpenAPI schema compiled into kubernetes-models 4.5.1',
   'schema-strict': 'every field exists in the Kubernetes 1.28 schema: a misspelled field (imagee) or one added after 1.28 is an error, not silently dropped',
-  'pss-baseline': 'Pod Security baseline: no privileged containers, host namespaces or host ports',
+  'pss-baseline': 'Pod Security baseline: no privileged containers, host namespaces or host ports, unsafe sysctls, unmasked /proc, SELinux types or users beyond the container ones, AppArmor profiles other than runtime/default or localhost/, or Windows HostProcess',
   'pss-run-as-non-root': 'Pod Security restricted: runAsNonRoot true for the pod or every container, and never user 0',
   'pss-privilege-escalation': 'Pod Security restricted: allowPrivilegeEscalation false in every container',
   'pss-capabilities': 'Pod Security restricted: every container drops ALL capabilities and adds none but NET_BIND_SERVICE',
@@ -15,6 +15,9 @@ export const CHECKS = {
   probes: 'every long-running container has a readiness and a liveness probe',
   'image-pinned': 'every image names a tag other than latest, or a digest',
   'service-account-token': 'automountServiceAccountToken false, unless the pod template is annotated iac-lab-kit/needs-kubernetes-api with a reason',
+  'service-links': 'enableServiceLinks false in every pod: no <SERVICE>_PORT=tcp://... variables that clash with the app\'s own',
+  'secret-config-map': 'no ConfigMap key looks like a credential (password, secret, token, key, cookie): credentials belong in Secrets; keys ending _FILE, _PATH or _DIR only say where one is mounted',
+  references: 'every HorizontalPodAutoscaler targets a workload, and every Ingress backend a Service, that the manifests define',
   'secret-env': 'no credential-looking environment variable (password, secret, token, key, cookie) holds a literal value: it must come from a Secret',
   'pod-disruption-budget': 'every workload that can run more than one replica is covered by a PodDisruptionBudget',
   'network-policy': 'every pod is selected by NetworkPolicies for both ingress and egress (default deny, then explicit allows)',

@@ -5,6 +5,7 @@
 import { PART_OF_LABEL, PROFILE_LABEL } from '../metadata';
 import { MIB, formatCpu, formatMemory, parseQuantity } from '../quantity';
 import { Manifest, PodTemplate, containersOf, refOf, selects } from './manifest';
+import { CREDENTIAL_NAME } from './pod-policies';
 import { CheckResult, Findings } from './results';
 
 /** What a single-node kind or minikube cluster of 2 CPUs / 4 GiB can give a chart next to its system pods. */
@@ -38,7 +39,19 @@ export function checkDisruptionBudget(manifests: readonly Manifest[], template: 
   if (max > 1 && !budget) {
     findings.fail(`${template.path.replace(/\.spec$/, '')}.metadata.labels`, `up to ${max} replicas and no PodDisruptionBudget selects its pods: a node drain may evict them all at once`);
   }
+  const { min } = replicaRange(manifests, template);
+  const blocked = budget === undefined ? undefined : neverDisrupts(budget, min);
+  if (blocked !== undefined) findings.fail(`PodDisruptionBudget ${budget!.metadata?.name}`, `${blocked}: it never lets a pod go, so kubectl drain and node upgrades hang`);
   return findings.results('', budget ? `covered by PodDisruptionBudget ${budget.metadata?.name}` : 'a single replica needs no budget');
+}
+
+/** Why a budget allows no eviction at `replicas` (the fewest the workload runs), or undefined. */
+function neverDisrupts(budget: Manifest, replicas: number): string | undefined {
+  const { minAvailable, maxUnavailable } = budget.spec ?? {};
+  if (maxUnavailable === 0 || maxUnavailable === '0%') return `maxUnavailable ${maxUnavailable}`;
+  if (minAvailable === '100%') return 'minAvailable 100%';
+  if (typeof minAvailable === 'number' && minAvailable >= replicas) return `minAvailable ${minAvailable} with ${replicas} replica(s)`;
+  return undefined;
 }
 
 export function checkNetworkPolicy(manifests: readonly Manifest[], template: PodTemplate): CheckResult[] {
@@ -49,6 +62,16 @@ export function checkNetworkPolicy(manifests: readonly Manifest[], template: Pod
   for (const type of ['Ingress', 'Egress']) {
     if (!policies.some((p) => governs(p, type))) {
       findings.fail(`${template.path.replace(/\.spec$/, '')}.metadata.labels`, `no NetworkPolicy governs ${type.toLowerCase()} traffic of these pods: every flow is open`);
+    }
+  }
+  // A rule with neither peers nor ports allows every flow of its direction: the default deny undone.
+  for (const policy of policies) {
+    for (const [field, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
+      ((policy.spec?.[field] ?? []) as Manifest[]).forEach((rule, i) => {
+        if ((rule[peers] ?? []).length === 0 && (rule.ports ?? []).length === 0) {
+          findings.fail(`NetworkPolicy ${policy.metadata?.name} spec.${field}[${i}]`, `allows all ${field} traffic (no ${peers}, no ports): name the peers and ports the pods need`);
+        }
+      });
     }
   }
   return findings.results('', `selected by ${policies.length} NetworkPolicies covering ingress and egress`);
@@ -68,6 +91,34 @@ export function checkServiceTargets(templates: readonly PodTemplate[], service: 
     if (targets.length && !found) findings.fail(`spec.ports[${i}].targetPort`, `target port ${target} is not a port of the selected pods (${targets.map((t) => t.ref.name).join(', ')})`);
   });
   return findings.results('spec.ports', `targets ports of ${targets.map((t) => `${t.ref.kind} ${t.ref.name}`).join(', ')}`);
+}
+
+/** ConfigMaps are readable by anyone who may read the namespace's configuration: no credentials in them. */
+export function checkConfigMapSecrets(configMap: Manifest): CheckResult[] {
+  const findings = new Findings('secret-config-map', refOf(configMap));
+  for (const key of Object.keys({ ...configMap.data, ...configMap.binaryData })) {
+    if (CREDENTIAL_NAME.test(key) && !/_(FILE|PATH|DIR)$/i.test(key)) {
+      findings.fail(`data.${key}`, `key ${key} looks like a credential: put it in a Secret (mounted as a file), and keep only its path here`);
+    }
+  }
+  return findings.results('data', 'no credential-looking keys');
+}
+
+/** What an autoscaler or an Ingress points at must exist: a dangling name is accepted by the API server and silently does nothing. */
+export function checkReferences(manifests: readonly Manifest[], object: Manifest): CheckResult[] {
+  const findings = new Findings('references', refOf(object));
+  const namespace = object.metadata?.namespace ?? 'default';
+  const exists = (kind: string, name: unknown) => inNamespace(manifests, kind, namespace).some((m) => m.metadata?.name === name);
+  if (object.kind === 'HorizontalPodAutoscaler') {
+    const target = object.spec?.scaleTargetRef ?? {};
+    if (!exists(target.kind, target.name)) findings.fail('spec.scaleTargetRef', `scales ${target.kind} ${target.name}, which these manifests do not define`);
+  } else {
+    const backends = [object.spec?.defaultBackend, ...((object.spec?.rules ?? []) as Manifest[]).flatMap((r) => (r.http?.paths ?? []).map((p: Manifest) => p.backend))];
+    for (const service of backends.map((b) => b?.service?.name).filter((name): name is string => name !== undefined)) {
+      if (!exists('Service', service)) findings.fail('spec.rules', `routes to Service ${service}, which these manifests do not define`);
+    }
+  }
+  return findings.results('spec', 'points at objects these manifests define');
 }
 
 /** Requests of one pod: containers run together; init containers run one at a time before them. */

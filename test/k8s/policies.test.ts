@@ -102,6 +102,25 @@ const BAD: [CheckId, Manifests, { object: string; field: string; message: string
     { object: 'Service web-app/web-app', field: 'spec.ports[0].targetPort', message: 'target port 8081 is not a port of the selected pods (web-app)' },
   ],
   [
+    'service-links',
+    withDeployment((d) => delete d.spec.template.spec.enableServiceLinks),
+    {
+      object: DEPLOYMENT,
+      field: 'spec.template.spec.enableServiceLinks',
+      message: "enableServiceLinks is not false: Kubernetes adds a <SERVICE>_PORT=tcp://... variable per Service in the namespace, which can clash with the app's own (RABBITMQ_PORT)",
+    },
+  ],
+  [
+    'secret-config-map',
+    withDeployment((_d, all) => (all.find((m) => m.kind === 'ConfigMap')!.data.DB_PASSWORD = 'hunter2')),
+    { object: 'ConfigMap web-app/web-app-site', field: 'data.DB_PASSWORD', message: 'key DB_PASSWORD looks like a credential: put it in a Secret (mounted as a file), and keep only its path here' },
+  ],
+  [
+    'references',
+    withDeployment((_d, all) => (all.find((m) => m.kind === 'HorizontalPodAutoscaler')!.spec.scaleTargetRef.name = 'web')),
+    { object: 'HorizontalPodAutoscaler web-app/web-app', field: 'spec.scaleTargetRef', message: 'scales Deployment web, which these manifests do not define' },
+  ],
+  [
     'api-server',
     // A learner's second volume mounted at the path the first one already uses.
     withDeployment((d) => {
@@ -179,6 +198,36 @@ test.each<[string, Manifests, string]>([
   expect(failuresOf(manifests, 'api-server').map((f) => f.message)).toEqual([expect.stringContaining(message)]);
 });
 
+test.each<[string, Manifests, string]>([
+  ['an unsafe sysctl', withDeployment((d) => (d.spec.template.spec.securityContext.sysctls = [{ name: 'net.core.somaxconn', value: '1024' }])), 'sysctl net.core.somaxconn is not in the safe set'],
+  ['an unmasked /proc', withDeployment((d) => (d.spec.template.spec.containers[0].securityContext.procMount = 'Unmasked')), 'unmasks /proc'],
+  ['an SELinux type outside the container ones', withDeployment((d) => (d.spec.template.spec.securityContext.seLinuxOptions = { type: 'spc_t' })), 'sets SELinux type spc_t'],
+  ['an SELinux user', withDeployment((d) => (d.spec.template.spec.containers[0].securityContext.seLinuxOptions = { user: 'system_u' })), 'sets an SELinux user or role'],
+  ['an unconfined AppArmor profile', withDeployment((d) => (d.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/web-app': 'unconfined' })), 'AppArmor profile unconfined'],
+  ['a Windows HostProcess container', withDeployment((d) => (d.spec.template.spec.securityContext.windowsOptions = { hostProcess: true })), 'Windows HostProcess container'],
+])('pss-baseline: %s is refused', (_case, manifests, message) => {
+  expect(failuresOf(manifests, 'pss-baseline').map((f) => f.message)).toEqual([expect.stringContaining(message)]);
+});
+
+test.each<[string, (pdb: Manifest) => void, string]>([
+  ['maxUnavailable 0', (pdb) => (pdb.spec = { selector: pdb.spec.selector, maxUnavailable: 0 }), 'maxUnavailable 0: it never lets a pod go'],
+  ['minAvailable 100%', (pdb) => (pdb.spec = { selector: pdb.spec.selector, minAvailable: '100%' }), 'minAvailable 100%: it never lets a pod go'],
+  ['minAvailable at the replica minimum', (pdb) => (pdb.spec = { selector: pdb.spec.selector, minAvailable: 1 }), 'minAvailable 1 with 1 replica(s): it never lets a pod go'],
+])('pod-disruption-budget: a budget with %s, which blocks every drain, is refused', (_case, edit, message) => {
+  const manifests = withDeployment((_d, all) => edit(all.find((m) => m.kind === 'PodDisruptionBudget')!));
+  expect(failuresOf(manifests, 'pod-disruption-budget').map((f) => f.message)).toEqual([expect.stringContaining(message)]);
+});
+
+test('network-policy: a rule with neither peers nor ports, which undoes the default deny, is refused', () => {
+  const manifests = withDeployment((_d, all) => all.find((m) => m.kind === 'NetworkPolicy' && m.spec.ingress?.length)!.spec.ingress.push({}));
+  expect(failuresOf(manifests, 'network-policy').map((f) => f.message)).toEqual(['allows all ingress traffic (no from, no ports): name the peers and ports the pods need']);
+});
+
+test('references: an Ingress routing to a Service that does not exist is refused', () => {
+  const manifests = withDeployment((_d, all) => (all.find((m) => m.kind === 'Ingress')!.spec.rules[0].http.paths[0].backend.service.name = 'web'));
+  expect(failuresOf(manifests, 'references')).toEqual([{ object: 'Ingress web-app/web-app', field: 'spec.rules', message: 'routes to Service web, which these manifests do not define' }]);
+});
+
 test('api-server: an autoscaler whose maxReplicas is below minReplicas is refused', () => {
   const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web-app', namespace: 'web-app' }, spec: { minReplicas: 3, maxReplicas: 2, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-app' } } };
   expect(failuresOf([hpa], 'api-server')).toEqual([
@@ -200,7 +249,7 @@ test('the report names object, check and field of each failure, and totals the r
   const results = checkManifests(withDeployment((d) => (d.spec.template.spec.containers[0].image = 'nginx')));
   const report = formatReport('web-app (dev)', results);
   expect(report.split('\n')[0]).toBe('web-app (dev)');
-  expect(report).toContain('  FAIL  Deployment web-app/web-app  (16/17 checks)');
+  expect(report).toContain('  FAIL  Deployment web-app/web-app  (17/18 checks)');
   expect(report).toContain(`          FAIL  image-pinned               ${CONTAINER}.image: container web-app image nginx is not pinned: name a version tag or a digest`);
   expect(report).toContain('  ok    Service web-app/web-app  (3/3 checks)');
   expect(report.split('\n').at(-1)).toBe(`  11 objects, ${results.length - 1} passed, 1 failed`);
