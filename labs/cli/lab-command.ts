@@ -110,13 +110,36 @@ const OPTIONS = {
   exercise: { type: 'string' },
 } as const;
 
+/** What each option with a value takes, and a valid example, for the message when its value is missing or repeated. */
+const VALUES: Readonly<Record<string, { expected: string; example: string }>> = {
+  profile: { expected: 'one of dev, prod', example: 'dev' },
+  hours: { expected: 'an integer from 1 to 8760', example: '1' },
+  exercise: { expected: 'an exercise number', example: '1' },
+};
+
 function parse(args: readonly string[], command: Command) {
+  // The fix is the same line without the option (and whatever value it took): keep the lab id.
+  const lab = () => parseArgs({ args: [...args], allowPositionals: true, strict: false, options: OPTIONS }).positionals.find((p) => findLab(p));
+  let parsed;
   try {
-    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options: OPTIONS });
+    parsed = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: OPTIONS, tokens: true });
   } catch (err) {
-    const option = /'([^']+)'/.exec((err as Error).message)?.[1] ?? args.join(' ');
-    // The fix is the same line without the option (and whatever value it took): keep the lab id.
-    const lab = parseArgs({ args: [...args], allowPositionals: true, strict: false, options: OPTIONS }).positionals.find((p) => findLab(p));
-    return readerFor(command, lab).fail('option', option, 'one of --all, --json, --check, --policies, --profile <dev|prod>, --hours <N>, --exercise <N>', '--json');
+    const message = (err as Error).message;
+    const option = /'([^' ]+)/.exec(message)?.[1] ?? args.join(' ');
+    const key = option.replace(/^--/, '');
+    // `--hours -1`: node:util takes -1 for an option, not for the value.
+    if (message.includes('argument is ambiguous') && VALUES[key] !== undefined) {
+      return readerFor(command, lab()).fail(key, args[args.indexOf(option) + 1], VALUES[key].expected, VALUES[key].example);
+    }
+    return readerFor(command, lab()).fail('option', option, 'one of --all, --json, --check, --policies, --profile <dev|prod>, --hours <N>, --exercise <N>', '--json');
   }
+  // node:util keeps the last of a repeated option silently: two different values are a mistake to name.
+  const given = new Map<string, Set<string>>();
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option' && token.value !== undefined) given.set(token.name, (given.get(token.name) ?? new Set()).add(token.value));
+  }
+  for (const [key, values] of given) {
+    if (values.size > 1) readerFor(command, lab()).fail(key, [...values].join(' and '), `one value (${VALUES[key]?.expected ?? 'given once'})`, [...values].at(-1)!);
+  }
+  return parsed;
 }

@@ -146,6 +146,10 @@ describe('usage errors exit 2 with the valid choices and the command line that f
     [['cost', 'gke', 'cloudsql'], 'Invalid arguments: received "gke cloudsql"; expected one lab id.', 'npm run lab -- cost gke'],
     [['synth', 'gke', '--profile', 'staging'], 'Invalid profile: received "staging"; expected one of dev, prod.', 'npm run lab -- synth gke --profile dev'],
     [['cost', 'gke', '--hours', '0'], 'Invalid hours: received "0"; expected an integer from 1 to 8760.', 'npm run lab -- cost gke --hours 1'],
+    [['cost', 'gke', '--hours', '-1'], 'Invalid hours: received "-1"; expected an integer from 1 to 8760.', 'npm run lab -- cost gke --hours 1'],
+    [['cost', 'gke', '--hours', '1.5'], 'Invalid hours: received "1.5"; expected an integer from 1 to 8760.', 'npm run lab -- cost gke --hours 1'],
+    [['cost', 'gke', '--profile', 'dev', '--profile', 'prod'], 'Invalid profile: received "dev and prod"; expected one value (one of dev, prod).', 'npm run lab -- cost gke --profile prod'],
+    [['check', 'gke', '--exercise', '1', '--exercise', '2'], 'Invalid exercise: received "1 and 2"; expected one value (an exercise number).', 'npm run lab -- check gke --exercise 2'],
     [['cost', '--region', 'eu', 'gke'], 'Invalid option: received "--region"', 'npm run lab -- cost gke'],
     [['check', 'gke', '--exercise', '9'], 'Invalid exercise: received "9"; expected one of 1, 2, 3.', 'npm run lab -- check gke --exercise 1'],
   ])('%j', async (argv, message, fix) => {
