@@ -64,6 +64,22 @@ export class ConfigReader {
   }
 }
 
+/** The candidate nearest to `key` by edit distance, when it is near enough to be a typo of it. */
+export function closestKey(key: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length];
+  };
+  const [best] = candidates.map((c) => ({ c, d: distance(key.toLowerCase(), c.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  // Up to a third of the key's length: gcp:projet, authorizedNetwork, nodeMinCont.
+  return best !== undefined && best.d > 0 && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.c : undefined;
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the key is not set)';
   if (typeof value === 'string') return `"${value}"`;

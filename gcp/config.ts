@@ -5,7 +5,7 @@
  * (lists arrive JSON-encoded). `readLabConfig` checks all of them before a single
  * resource is declared, and turns the `profile` into the settings each component needs.
  */
-import { ConfigError, ConfigReader } from '../common/config';
+import { closestKey, ConfigError, ConfigReader } from '../common/config';
 import { PROFILES, type Profile } from '../common/profiles';
 
 export { PROFILES, type Profile };
@@ -189,19 +189,27 @@ function fixFor(stack: string) {
   };
 }
 
+/** The provider keys the labs read. Other gcp: keys (credentials, impersonation...) are the provider's own. */
+const PROVIDER_KEYS = ['gcp:project', 'gcp:region', 'gcp:zone'];
+
 /** A typo in a key would otherwise be ignored silently and the default used instead. */
 function rejectUnknownKeys(raw: Readonly<Record<string, string>>, stack: string): void {
   const prefix = `${PROJECT_NAME}:`;
   for (const key of Object.keys(raw).sort()) {
     const name = key.slice(prefix.length);
+    const rename = (meant: string) => `pulumi config rm ${key.startsWith(prefix) ? name : key} --stack ${stack}, then pulumi config set ${meant} <value> (or rename it in Pulumi.${stack}.yaml)`;
     if (key.startsWith(prefix) && !(CONFIG_KEYS as readonly string[]).includes(name)) {
+      const meant = closestKey(name, CONFIG_KEYS);
       throw new ConfigError(
         name,
         raw[key],
-        `one of the keys declared in Pulumi.yaml: ${CONFIG_KEYS.join(', ')}`,
-        `pulumi config rm ${name} --stack ${stack} (or remove it from Pulumi.${stack}.yaml)`,
+        `${meant === undefined ? '' : `${meant}? `}one of the keys declared in Pulumi.yaml: ${CONFIG_KEYS.join(', ')}`,
+        meant === undefined ? `pulumi config rm ${name} --stack ${stack} (or remove it from Pulumi.${stack}.yaml)` : rename(meant),
       );
     }
+    // gcp:projet would leave the project unset: the provider then falls back to the gcloud default project.
+    const meant = key.startsWith('gcp:') && !PROVIDER_KEYS.includes(key) ? closestKey(key, PROVIDER_KEYS) : undefined;
+    if (meant !== undefined) throw new ConfigError(key, raw[key], `${meant}? the labs read ${PROVIDER_KEYS.join(', ')}`, rename(meant));
   }
 }
 

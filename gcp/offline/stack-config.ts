@@ -27,9 +27,9 @@ export interface StackConfig {
  * takes them: `authorizedNetworks` or `gcp:region`; list values JSON-encoded).
  * The lab and profile always come from the arguments.
  */
-export function readStackConfig(lab: Lab, profile: Profile, overrides: Readonly<Record<string, string>> = {}): StackConfig {
+export function readStackConfig(lab: Lab, profile: Profile, overrides: Readonly<Record<string, string>> = {}, root: string = REPO_ROOT): StackConfig {
   const stack = `${lab}-${profile}`;
-  const config: Record<string, string> = { ...projectDefaults(), ...stackFileConfig(stack) };
+  const config: Record<string, string> = { ...projectDefaults(root), ...stackFileConfig(root, stack) };
   for (const [key, value] of Object.entries(overrides)) {
     const qualified = qualify(key);
     if (qualified === `${PROJECT_NAME}:lab` || qualified === `${PROJECT_NAME}:profile`) {
@@ -44,8 +44,8 @@ export function readStackConfig(lab: Lab, profile: Profile, overrides: Readonly<
   return { stack, config: sortKeys(config), placeholderProject };
 }
 
-function projectDefaults(): Record<string, string> {
-  const project = readYamlFile('Pulumi.yaml') as { config?: Record<string, unknown> };
+function projectDefaults(root: string): Record<string, string> {
+  const project = readYamlFile(root, 'Pulumi.yaml', 'the Pulumi project file: git checkout -- Pulumi.yaml') as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   for (const [key, declaration] of Object.entries(project.config ?? {})) {
     const value = isRecord(declaration) ? (declaration.default ?? declaration.value) : declaration;
@@ -54,15 +54,33 @@ function projectDefaults(): Record<string, string> {
   return config;
 }
 
-function stackFileConfig(stack: string): Record<string, string> {
-  const file = readYamlFile(`Pulumi.${stack}.yaml`) as { config?: Record<string, unknown> } | null;
+function stackFileConfig(root: string, stack: string): Record<string, string> {
+  const name = `Pulumi.${stack}.yaml`;
+  // An empty stack file is a stack without settings, as for the Pulumi CLI.
+  const file = readYamlFile(root, name, `the example stack: git checkout -- ${name} (or pulumi stack init ${stack} and pulumi config set the keys)`) ?? {};
+  if (!isRecord(file) || !(file.config === undefined || file.config === null || isRecord(file.config))) {
+    throw new ConfigError(name, file, 'a YAML mapping with a `config:` mapping of keys to values, as `pulumi config set` writes it', `compare it with git show HEAD:${name}`);
+  }
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(file?.config ?? {})) config[qualify(key)] = encode(value);
+  for (const [key, value] of Object.entries(file.config ?? {})) config[qualify(key)] = encode(value);
   return config;
 }
 
-function readYamlFile(name: string): unknown {
-  return parse(readFileSync(join(REPO_ROOT, name), 'utf8'));
+/** A YAML file of the project, or a one-line error naming the file, the line and what was expected. */
+function readYamlFile(root: string, name: string, restore: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(join(root, name), 'utf8');
+  } catch {
+    throw new ConfigError(name, 'no such file', `${name} in the repository root`, `restore ${restore}`);
+  }
+  try {
+    return parse(text);
+  } catch (err) {
+    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    const at = line === undefined ? name : `${name} line ${line}`;
+    throw new ConfigError(at, line === undefined ? text.trim().split('\n')[0] : text.split('\n')[line - 1].trim(), `valid YAML (${(err as Error).message.split('\n')[0].replace(/ at line \d+.*$/, '')})`, `fix that line, or compare with git show HEAD:${name}`);
+  }
 }
 
 /** Keys without a namespace belong to the project, as in `pulumi config set`. */

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../../common/config';
@@ -193,15 +194,89 @@ describe('bad input is a ConfigError with key, value, valid values and the pulum
 
   test('a misspelt key is rejected instead of silently ignored', async () => {
     expect((await planError({ authorizedNetwork: '["203.0.113.0/24"]' })).message).toBe(
-      'Invalid authorizedNetwork: received "["203.0.113.0/24"]"; expected one of the keys declared in Pulumi.yaml: ' +
-        `${CONFIG_KEYS.join(', ')}.\n  Fix: pulumi config rm authorizedNetwork --stack gke-dev (or remove it from Pulumi.gke-dev.yaml)`,
+      'Invalid authorizedNetwork: received "["203.0.113.0/24"]"; expected authorizedNetworks? one of the keys declared in Pulumi.yaml: ' +
+        `${CONFIG_KEYS.join(', ')}.\n  Fix: pulumi config rm authorizedNetwork --stack gke-dev, then pulumi config set authorizedNetworks <value> (or rename it in Pulumi.gke-dev.yaml)`,
     );
+  });
+
+  test('a key like no valid one is only to be removed', async () => {
+    expect((await planError({ machineType: 'e2-small' })).message).toBe(
+      `Invalid machineType: received "e2-small"; expected one of the keys declared in Pulumi.yaml: ${CONFIG_KEYS.join(', ')}.\n` +
+        '  Fix: pulumi config rm machineType --stack gke-dev (or remove it from Pulumi.gke-dev.yaml)',
+    );
+  });
+
+  test('a misspelt key close to a valid one names it', async () => {
+    expect((await planError({ nodeMinCont: '2' })).message).toBe(
+      `Invalid nodeMinCont: received "2"; expected nodeMinCount? one of the keys declared in Pulumi.yaml: ${CONFIG_KEYS.join(', ')}.\n` +
+        '  Fix: pulumi config rm nodeMinCont --stack gke-dev, then pulumi config set nodeMinCount <value> (or rename it in Pulumi.gke-dev.yaml)',
+    );
+  });
+
+  test('a misspelt provider key (gcp:projet) is an error naming gcp:project, not a silent fallback to the gcloud default project', async () => {
+    expect((await planError({ 'gcp:projet': 'my-lab-project' })).message).toBe(
+      'Invalid gcp:projet: received "my-lab-project"; expected gcp:project? the labs read gcp:project, gcp:region, gcp:zone.\n' +
+        '  Fix: pulumi config rm gcp:projet --stack gke-dev, then pulumi config set gcp:project <value> (or rename it in Pulumi.gke-dev.yaml)',
+    );
+  });
+
+  test('the provider\'s own keys (gcp:impersonateServiceAccount) pass', async () => {
+    await expect(planLab('gke', 'dev', { 'gcp:impersonateServiceAccount': 'deployer@my-lab-project.iam.gserviceaccount.com' })).resolves.toBeDefined();
   });
 
   test('overrides cannot change the lab or profile', async () => {
     expect((await planError({ profile: 'prod' })).message).toBe(
       'Invalid profile: received "prod"; expected no override: the lab and profile come from the plan arguments.\n  Fix: npm run plan -- gke --profile dev',
     );
+  });
+});
+
+describe('a broken stack file is one line naming the file, the line and what was expected', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'stack-files-'));
+    copyFileSync(join(REPO_ROOT, 'Pulumi.yaml'), join(root, 'Pulumi.yaml'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const readWith = (text: string | undefined) => {
+    rmSync(join(root, 'Pulumi.gke-dev.yaml'), { force: true });
+    if (text !== undefined) writeFileSync(join(root, 'Pulumi.gke-dev.yaml'), text);
+    return () => readStackConfig('gke', 'dev', {}, root);
+  };
+
+  test.each<[string, string | undefined, string]>([
+    [
+      'missing',
+      undefined,
+      'Invalid Pulumi.gke-dev.yaml: received "no such file"; expected Pulumi.gke-dev.yaml in the repository root.\n  Fix: restore the example stack: git checkout -- Pulumi.gke-dev.yaml (or pulumi stack init gke-dev and pulumi config set the keys)',
+    ],
+    [
+      'a key without its colon',
+      'config:\n  gcp:region us-central1\n  gcp:zone: us-central1-b\n',
+      'Invalid Pulumi.gke-dev.yaml line 2: received "gcp:region us-central1"; expected valid YAML (Implicit keys need to be on a single line).\n  Fix: fix that line, or compare with git show HEAD:Pulumi.gke-dev.yaml',
+    ],
+    [
+      'a tab for indentation',
+      'config:\n\tgcp:region: us-central1\n',
+      'Invalid Pulumi.gke-dev.yaml line 2: received "gcp:region: us-central1"; expected valid YAML (Tabs are not allowed as indentation).\n  Fix: fix that line, or compare with git show HEAD:Pulumi.gke-dev.yaml',
+    ],
+    [
+      'a key twice',
+      'config:\n  gcp:region: us-central1\n  gcp:region: europe-west1\n',
+      'Invalid Pulumi.gke-dev.yaml line 3: received "gcp:region: europe-west1"; expected valid YAML (Map keys must be unique).\n  Fix: fix that line, or compare with git show HEAD:Pulumi.gke-dev.yaml',
+    ],
+    [
+      'config as a list',
+      'config:\n  - gcp:region\n',
+      'Invalid Pulumi.gke-dev.yaml: received {"config":["gcp:region"]}; expected a YAML mapping with a `config:` mapping of keys to values, as `pulumi config set` writes it.\n  Fix: compare it with git show HEAD:Pulumi.gke-dev.yaml',
+    ],
+  ])('%s', (_case, text, message) => {
+    expect(readWith(text)).toThrow(ConfigError);
+    expect(readWith(text)).toThrow(message);
+  });
+
+  test('an empty stack file is a stack without settings, as for the Pulumi CLI', () => {
+    expect(readWith('')().placeholderProject).toBe(true);
   });
 });
 
