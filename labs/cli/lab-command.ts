@@ -4,7 +4,7 @@
  * Exit codes: 0 success, 1 a check failed, 2 a usage error (unknown lab, command or option).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, ConfigReader } from '../../common/config';
+import { ConfigError, ConfigReader, UserError } from '../../common/config';
 import { PROFILES } from '../../common/profiles';
 import { findLab, LAB_IDS, LABS } from '../index';
 import { check, exercise } from './commands/check';
@@ -55,6 +55,11 @@ export async function runLab(argv: readonly string[], io: Io): Promise<number> {
     if (err instanceof ConfigError) {
       io.err(`${err.message}\n\n${USAGE}\n`);
       return 2;
+    }
+    // Something the user can fix outside the command line (an unwritable dist/): its message is the whole story.
+    if (err instanceof UserError) {
+      io.err(`${err.message}\n`);
+      return err.exitCode;
     }
     throw err;
   }

@@ -5,9 +5,9 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Yaml } from 'cdk8s';
-import { DIST_DIR, displayPath, writeDist } from '../../common/dist';
+import { displayPath, publishDir, stagingDir, writeDist } from '../../common/dist';
 import type { Profile } from '../../common/profiles';
 import type { Lab, LabOutput } from './lab';
 import { fromCloudAssembly, fromManifests, fromOfflinePlan } from './resources';
@@ -45,15 +45,18 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
     case 'cdk': {
       // Loaded on demand: each tool's libraries take a second to load, and a command needs one tool.
       const { createAutoPipeApp } = await import('../../aws/auto-pipe/app');
-      const outdir = write ? join(DIST_DIR, outDir) : mkdtempSync(join(tmpdir(), 'iac-lab-'));
+      // Written into dist/ it is synthesized aside and published whole: concurrent synths never mix.
+      const outdir = write ? stagingDir() : mkdtempSync(join(tmpdir(), 'iac-lab-'));
       try {
-        if (write) rmSync(outdir, { recursive: true, force: true });
         // validate: false (the exercise checks, cost, diagrams) also skips the Guard rules, 4 s a synth.
         const assembly = createAutoPipeApp({ context: { ...lab.source.requiredContext?.[profile], ...overrides, env: profile }, outdir, validate: options.validate, controlTowerRules: options.validate }).synth();
-        const files = write ? assembly.stacks.map((stack) => ({ path: displayPath(stack.templateFullPath), bytes: statSync(stack.templateFullPath).size })) : [];
-        return { lab: lab.id, profile, resources: fromCloudAssembly(assembly), files };
+        const resources = fromCloudAssembly(assembly);
+        if (!write) return { lab: lab.id, profile, resources, files: [] };
+        const sizes = assembly.stacks.map((stack) => ({ name: basename(stack.templateFullPath), bytes: statSync(stack.templateFullPath).size }));
+        const published = publishDir(outdir, outDir);
+        return { lab: lab.id, profile, resources, files: sizes.map(({ name, bytes }) => ({ path: displayPath(join(published, name)), bytes })) };
       } finally {
-        if (!write) rmSync(outdir, { recursive: true, force: true });
+        rmSync(outdir, { recursive: true, force: true });
       }
     }
     case 'pulumi': {
