@@ -1,4 +1,4 @@
-/** One of several processes publishing a whole output folder at once (test/common/dist-concurrency.test.ts). */
+/** One of several processes publishing a whole output folder at once (test/common/concurrent-synth.test.ts). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publishDir, stagingDir } from '../../common/dist';
