@@ -102,6 +102,34 @@ describe('GCP pricing from the plan', () => {
   });
 });
 
+// Worked by hand from the providers' pricing pages (us-east-1 / us-central1, November 2026), not from
+// prices.json: a wrong unit, a swapped field or a mistyped rate there changes one of these.
+describe('hand-computed costs of real configurations', () => {
+  test('one 0.25 vCPU / 0.5 GB ARM64 Fargate task in a private subnet: $7.21 a month', () => {
+    const e = estimate(autoPipe, [
+      resource('td', 'AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512', RuntimePlatform: { CpuArchitecture: 'ARM64' } }),
+      resource('svc', 'AWS::ECS::Service', { DesiredCount: 1, NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } } }, ['td']),
+    ]);
+    // 0.25 × $0.03238 + 0.5 × $0.00356 = $0.009875 an hour; × 730 hours.
+    expect(Number(e.totalPerMonth.toFixed(2))).toBe(7.21);
+  });
+
+  test('the same task on x86 with a public IP: $12.66 a month', () => {
+    const e = estimate(autoPipe, [
+      resource('td', 'AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' }),
+      resource('svc', 'AWS::ECS::Service', { DesiredCount: 1, NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } } }, ['td']),
+    ]);
+    // 0.25 × $0.04048 + 0.5 × $0.004445 + $0.005 (public IPv4) = $0.0173425 an hour.
+    expect(Number(e.totalPerMonth.toFixed(2))).toBe(12.66);
+  });
+
+  test('an access-log bucket holding 0.1 GB a month in S3 Standard: a quarter of a cent', () => {
+    const e = estimate(autoPipe, [resource('logs', 'AWS::S3::Bucket')]);
+    // 0.1 GB × $0.023 per GB-month.
+    expect(line(e, /object storage/).perMonth).toBeCloseTo(0.0023, 6);
+  });
+});
+
 test('a resource type without a price fails loudly, naming the type and the file to fix', () => {
   expect(() => estimate(autoPipe, [resource('x', 'AWS::Lambda::Function')])).toThrow(
     'No price for AWS::Lambda::Function (x): add it to labs/cli/prices.json "types", as a pricing model or "free".',
