@@ -11,9 +11,10 @@ import { AutoPipeRegistryStack } from '../../aws/auto-pipe/registry-stack';
 import { AutoPipeServiceStack } from '../../aws/auto-pipe/service-stack';
 import { testContext } from './synth';
 
-// These tests inspect the construct tree and need no synth, except the last one.
+// These tests inspect the construct tree, or a template without the policy engines (cdk-nag, Guard):
+// profiles.test.ts and control-tower.test.ts run those.
 const stacksOf = (context: Record<string, unknown> = {}) =>
-  createAutoPipeApp({ context: testContext(context) }).node.children.filter(Stack.isStack);
+  createAutoPipeApp({ context: testContext(context), validate: false, controlTowerRules: false }).node.children.filter(Stack.isStack);
 
 test("cdk.json carries the pinned aws-cdk-lib's recommended feature flags, as cdk init writes them", () => {
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8'));
