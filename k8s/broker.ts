@@ -10,6 +10,8 @@ export interface BrokerProps {
   readonly storageClass?: string;
   /** Keep the volumes when the StatefulSet is deleted or scaled down (prod). */
   readonly retainData: boolean;
+  /** Require one broker per node (prod). */
+  readonly replicasOnSeparateNodes: boolean;
 }
 
 /** The stable DNS name of a broker pod, through the headless Service its peers and clients resolve. */

@@ -34,6 +34,11 @@ export interface ClusterSettings {
   readonly clusterDomain: string;
   /** StorageClass of the brokers' volumes; undefined uses the cluster default. */
   readonly storageClass?: string;
+  /**
+   * prod: replicas of a workload must run on different nodes, so one node's failure or drain takes one
+   * replica at most. dev only prefers it: a one-node kind or minikube cluster must schedule them all.
+   */
+  readonly replicasOnSeparateNodes: boolean;
 }
 
 export interface WebAppSettings extends WorkloadSettings {
@@ -262,6 +267,7 @@ export function resolveConfig(profile: unknown = 'dev', overrides: Record<string
       ingressNamespace: label('ingressNamespace', raw.ingressNamespace),
       clusterDomain: subdomain('clusterDomain', raw.clusterDomain),
       storageClass,
+      replicasOnSeparateNodes: chosen === 'prod',
     },
     webApp: {
       ...web,

@@ -46,6 +46,8 @@ export interface HardenedWorkloadProps {
   readonly startupSeconds?: number;
   /** The image's own non-root user (also its group and fsGroup), so files it owns stay readable. @default 65532 */
   readonly user?: number;
+  /** Require, not just prefer, one replica per node (prod clusters have several). @default false */
+  readonly replicasOnSeparateNodes?: boolean;
   readonly envVariables?: Record<string, kplus.EnvValue>;
   /**
    * Directories the process writes to besides /tmp; each gets an emptyDir so the root filesystem stays
@@ -121,8 +123,9 @@ export class HardenedWorkload extends Construct {
     }
 
     if (settings.replicas > 1 || props.autoscaling) {
-      // Prefer (never require) one replica per node and zone: a one-node kind cluster must still schedule them all.
-      this.workload.scheduling.spread({ topology: kplus.Topology.HOSTNAME, weight: 100 });
+      // One replica per node: required in prod (a node's loss takes one replica at most); only preferred
+      // in dev, where a one-node kind cluster must still schedule them all. Zones: preferred everywhere.
+      this.workload.scheduling.spread({ topology: kplus.Topology.HOSTNAME, weight: props.replicasOnSeparateNodes ? undefined : 100 });
       this.workload.scheduling.spread({ topology: kplus.Topology.ZONE, weight: 50 });
     }
 

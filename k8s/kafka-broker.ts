@@ -59,6 +59,7 @@ export class KafkaBroker extends Construct {
       component: 'broker',
       namespace: props.namespace,
       settings: props.settings,
+      replicasOnSeparateNodes: props.replicasOnSeparateNodes,
       user: KAFKA_USER,
       ports: [
         { number: KAFKA_PORT, name: 'kafka' },

@@ -50,7 +50,13 @@ export class OrderProcessingChart extends Chart {
 
     // Created by the learner (see the lab guide), never synthesized: no credential ever lands in dist/ or git.
     const credentials = kplus.Secret.fromSecretName(this, 'Credentials', s.rabbitmq.credentialsSecret);
-    const brokerStorage = { storageClass: cluster.storageClass, retainData: s.retainData, clusterDomain: cluster.clusterDomain, namespace };
+    const brokerStorage = {
+      storageClass: cluster.storageClass,
+      retainData: s.retainData,
+      clusterDomain: cluster.clusterDomain,
+      namespace,
+      replicasOnSeparateNodes: cluster.replicasOnSeparateNodes,
+    };
     this.rabbitmq = new RabbitMqBroker(this, 'RabbitMq', { ...brokerStorage, settings: s.rabbitmq, storageMebibytes: s.rabbitmq.storage, credentials, vhost: RABBITMQ_VHOST });
     this.kafka = new KafkaBroker(this, 'Kafka', { ...brokerStorage, settings: s.kafka, storageMebibytes: s.kafka.storage, clusterId: s.kafka.clusterId });
 
@@ -79,7 +85,15 @@ export class OrderProcessingChart extends Chart {
       items: { username: { path: 'username' }, password: { path: 'password' } },
     });
     const app = (id: string, name: string, component: string, props: Omit<HardenedWorkloadProps, 'name' | 'component' | 'namespace'>) =>
-      new HardenedWorkload(this, id, { ...props, name, component, namespace, user: APP_USER, podAnnotations: configHashAnnotation(appSettings) });
+      new HardenedWorkload(this, id, {
+        ...props,
+        name,
+        component,
+        namespace,
+        user: APP_USER,
+        replicasOnSeparateNodes: cluster.replicasOnSeparateNodes,
+        podAnnotations: configHashAnnotation(appSettings),
+      });
     const healthProbes = (port: number) => ({
       startup: { httpGet: LIVENESS_PATH, port },
       readiness: { httpGet: READINESS_PATH, port },

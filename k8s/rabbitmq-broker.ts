@@ -56,6 +56,7 @@ export class RabbitMqBroker extends Construct {
       component: 'broker',
       namespace: props.namespace,
       settings: props.settings,
+      replicasOnSeparateNodes: props.replicasOnSeparateNodes,
       user: RABBITMQ_USER,
       ports: [
         { number: AMQP_PORT, name: 'amqp' },

@@ -52,6 +52,7 @@ export class WebAppChart extends Chart {
       // The app needs no name resolution and calls nothing: egress stays fully closed.
       allowDns: false,
       podAnnotations: configHashAnnotation(site),
+      replicasOnSeparateNodes: cluster.replicasOnSeparateNodes,
     });
     this.app.container.mount('/etc/nginx/conf.d', kplus.Volume.fromConfigMap(this, 'SiteConfig', this.configMap, {
       name: 'site-config',

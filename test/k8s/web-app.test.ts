@@ -111,11 +111,21 @@ test('dev runs one small replica that may grow to 3; prod runs at least 3 and up
   expect(mainContainer(one(dev, 'Deployment', 'web-app')).resources).toEqual({ limits: { cpu: '200m', memory: '64Mi' }, requests: { cpu: '50m', memory: '32Mi' } });
 });
 
-test('replicas prefer different nodes and zones, never require them (a one-node cluster must still run them)', () => {
-  const affinity = podSpec(one(prod, 'Deployment', 'web-app')).affinity;
+test('dev replicas prefer different nodes and zones, never require them (a one-node cluster must still run them)', () => {
+  const affinity = podSpec(one(dev, 'Deployment', 'web-app')).affinity;
   expect(affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
   expect(affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.map((t: { podAffinityTerm: { topologyKey: string } }) => t.podAffinityTerm.topologyKey)).toEqual([
     'kubernetes.io/hostname',
+    'topology.kubernetes.io/zone',
+  ]);
+});
+
+test('prod replicas require different nodes (a node lost or drained takes one at most) and prefer different zones', () => {
+  const affinity = podSpec(one(prod, 'Deployment', 'web-app')).affinity;
+  expect(affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+    { labelSelector: { matchLabels: one(prod, 'Deployment', 'web-app').spec.selector.matchLabels }, namespaces: ['web-app'], topologyKey: 'kubernetes.io/hostname' },
+  ]);
+  expect(affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.map((t: { podAffinityTerm: { topologyKey: string } }) => t.podAffinityTerm.topologyKey)).toEqual([
     'topology.kubernetes.io/zone',
   ]);
 });
