@@ -49,6 +49,9 @@ export class KafkaBroker extends Construct {
       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: replication,
       KAFKA_MIN_INSYNC_REPLICAS: minInSync,
       KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: minInSync,
+      // No GC log files: kafka-server-start.sh adds -loggc (rotated files up to 1 GB under /opt/kafka/logs,
+      // a small emptyDir here) unless EXTRA_ARGS is set; the image's own log4j config logs to the console.
+      EXTRA_ARGS: '-name kafkaServer',
       // Half the container limit for the heap; the rest is page cache and JVM overhead.
       KAFKA_HEAP_OPTS: `-Xms${Math.floor(props.settings.resources.memoryLimit / 2)}m -Xmx${Math.floor(props.settings.resources.memoryLimit / 2)}m`,
     };

@@ -178,6 +178,11 @@ describe.each([
       expect(env.map((e: { name: string }) => e.name).indexOf('POD_NAME')).toBeLessThan(env.map((e: { name: string }) => e.name).indexOf('KAFKA_ADVERTISED_LISTENERS'));
     });
 
+    test('kafka writes no GC log files into its small writable folder: EXTRA_ARGS drops kafka-server-start.sh\'s -loggc', () => {
+      expect(one(manifests, 'ConfigMap', 'kafka-config').data.EXTRA_ARGS).toBe('-name kafkaServer');
+      expect(mainContainer(broker('kafka')).envFrom).toEqual([{ configMapRef: { name: 'kafka-config' } }]);
+    });
+
     test('rabbitmq clusters from a static peer list (no Kubernetes API access) and logs to stdout only', () => {
       const conf = one(manifests, 'ConfigMap', 'rabbitmq-config').data['10-iac-lab-kit.conf'];
       const peers = conf.split('\n').filter((l: string) => l.startsWith('cluster_formation.classic_config.nodes.'));
