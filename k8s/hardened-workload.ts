@@ -178,13 +178,47 @@ export class HardenedWorkload extends Construct {
     });
   }
 
+  /**
+   * A step that runs to completion before the main container starts, with the main container's image,
+   * user and hardening, small fixed resources, and the given mounts (volume names of the pod, the
+   * persistent volume's included).
+   */
+  addSetupStep(name: string, command: readonly string[], mounts: readonly { readonly volume: string; readonly path: string; readonly readOnly?: boolean }[]): void {
+    const main = this.container;
+    const user = main.securityContext.user!;
+    ApiObject.of(this.workload).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/initContainers', [
+        {
+          name,
+          image: main.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: [...command],
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: user,
+            runAsGroup: user,
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          resources: {
+            requests: { cpu: kplus.k8s.Quantity.fromString('10m'), memory: kplus.k8s.Quantity.fromString('16Mi') },
+            limits: { cpu: kplus.k8s.Quantity.fromString('100m'), memory: kplus.k8s.Quantity.fromString('64Mi') },
+          },
+          volumeMounts: mounts.map((m) => ({ name: m.volume, mountPath: m.path, ...(m.readOnly ? { readOnly: true } : {}) })),
+        },
+      ]),
+    );
+  }
+
   /** Mounts an emptyDir at `path`: scratch space that lives and dies with the pod. */
   private mountScratch(path: string): void {
     const name = `scratch${path.replace(/[^a-z0-9]+/gi, '-')}`.toLowerCase().replace(/-+$/, '');
     this.container.mount(path, kplus.Volume.fromEmptyDir(this, name, name, { sizeLimit: Size.mebibytes(256) }));
   }
 
-  /** A cdk8s-plus probe; gRPC, which cdk8s-plus-28 lacks, is written into the main container instead. */
   /**
    * DNS egress that works on every network plugin: the kube-dns pods by label (Cilium, as in GKE
    * Dataplane V2, never matches pod IPs with ipBlock, and translates the kube-dns Service VIP to pod
@@ -204,6 +238,7 @@ export class HardenedWorkload extends Construct {
     }
   }
 
+  /** A cdk8s-plus probe; gRPC, which cdk8s-plus-28 lacks, is written into the main container instead. */
   private probe(field: 'startupProbe' | 'readinessProbe' | 'livenessProbe', check: HealthCheck, timing: ProbeTiming): kplus.Probe | undefined {
     const options = {
       periodSeconds: Duration.seconds(timing.periodSeconds),

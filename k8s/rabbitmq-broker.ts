@@ -15,6 +15,7 @@ export const AMQP_PORT = 5672;
 const MANAGEMENT_PORT = 15672;
 const EPMD_PORT = 4369;
 const DISTRIBUTION_PORT = 25672;
+const COOKIE_DIR = '/var/run/secrets/rabbitmq-cookie';
 // The official image's rabbitmq user.
 const RABBITMQ_USER = 999;
 
@@ -78,7 +79,6 @@ export class RabbitMqBroker extends Construct {
         RABBITMQ_DEFAULT_VHOST: kplus.EnvValue.fromValue(props.vhost),
         RABBITMQ_DEFAULT_USER: props.credentials.envValue('username'),
         RABBITMQ_DEFAULT_PASS: props.credentials.envValue('password'),
-        RABBITMQ_ERLANG_COOKIE: props.credentials.envValue('erlang-cookie'),
       },
       persistentVolume: brokerVolume(props, '/var/lib/rabbitmq'),
       podAnnotations: configHashAnnotation(data),
@@ -86,6 +86,21 @@ export class RabbitMqBroker extends Construct {
     this.broker.container.mount('/etc/rabbitmq/conf.d', kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.config, { name: 'config' }), {
       readOnly: true,
     });
+    // The Erlang cookie as the file RabbitMQ and its CLI read ($HOME/.erlang.cookie, owner-only), not the
+    // RABBITMQ_ERLANG_COOKIE variable the CLI calls deprecated: copied from the Secret at every start,
+    // so a rotated Secret reaches every node with its next restart.
+    const cookie = kplus.Volume.fromSecret(this, 'ErlangCookie', props.credentials, {
+      name: 'erlang-cookie',
+      items: { 'erlang-cookie': { path: 'erlang-cookie' } },
+      // Readable by the pod's group (fsGroup, the rabbitmq user's): the copy is owner-only, as Erlang requires.
+      defaultMode: 0o440,
+    });
+    this.broker.workload.addVolume(cookie);
+    this.broker.addSetupStep('erlang-cookie', ['install', '-m', '0400', `${COOKIE_DIR}/erlang-cookie`, '/var/lib/rabbitmq/.erlang.cookie'], [
+      { volume: 'data', path: '/var/lib/rabbitmq' },
+      { volume: cookie.name, path: COOKIE_DIR, readOnly: true },
+    ]);
+
     // Cluster members talk to each other (and the liveness CLI to its own node) over EPMD and distribution.
     this.broker.workload.connections.allowFrom(this.broker.workload, {
       ports: [kplus.NetworkPolicyPort.tcp(EPMD_PORT), kplus.NetworkPolicyPort.tcp(DISTRIBUTION_PORT)],

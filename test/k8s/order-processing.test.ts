@@ -89,6 +89,25 @@ describe.each([
     }
   });
 
+  test('the Erlang cookie reaches RabbitMQ as the owner-only file it reads, copied from the Secret before every start', () => {
+    const pod = one(manifests, 'StatefulSet', 'rabbitmq').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'erlang-cookie', secret: { secretName: 'rabbitmq-credentials', defaultMode: 0o440, items: [{ key: 'erlang-cookie', path: 'erlang-cookie' }] } });
+    expect(pod.initContainers).toHaveLength(1);
+    const [setup] = pod.initContainers;
+    expect(setup).toMatchObject({
+      name: 'erlang-cookie',
+      image: mainContainer(one(manifests, 'StatefulSet', 'rabbitmq')).image,
+      command: ['install', '-m', '0400', '/var/run/secrets/rabbitmq-cookie/erlang-cookie', '/var/lib/rabbitmq/.erlang.cookie'],
+      securityContext: { runAsUser: 999, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+      volumeMounts: [
+        { name: 'data', mountPath: '/var/lib/rabbitmq' },
+        { name: 'erlang-cookie', mountPath: '/var/run/secrets/rabbitmq-cookie', readOnly: true },
+      ],
+    });
+    // The main container never sees the cookie as a variable.
+    expect(JSON.stringify(mainContainer(one(manifests, 'StatefulSet', 'rabbitmq')).env)).not.toContain('erlang-cookie');
+  });
+
   test('credentials come from the learner-created Secret; the chart emits no Secret', () => {
     expect(ofKind(manifests, 'Secret')).toEqual([]);
     const fromSecret = (name: string) =>
@@ -100,7 +119,6 @@ describe.each([
     expect(fromSecret('rabbitmq')).toEqual({
       RABBITMQ_DEFAULT_USER: 'rabbitmq-credentials/username',
       RABBITMQ_DEFAULT_PASS: 'rabbitmq-credentials/password',
-      RABBITMQ_ERLANG_COOKIE: 'rabbitmq-credentials/erlang-cookie',
     });
     // The apps read the login from files: only its two keys, mounted read-only where the ConfigMap says.
     for (const app of APPS) expect({ app, fromSecret: fromSecret(app) }).toEqual({ app, fromSecret: {} });
