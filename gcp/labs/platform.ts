@@ -77,6 +77,9 @@ export class PlatformLab extends pulumi.ComponentResource {
       appServiceAccount: app.serviceAccount.email,
       appKubernetesServiceAccount: pulumi.output(`${CHAT_APP.namespace}/${CHAT_APP.serviceAccount}`),
       networkName: network.vpc.name,
+      // The CA that signs Memorystore's TLS certificate: the app verifies the server with it (secret only
+      // in that the kit keeps every connection detail out of plain stack output).
+      redisServerCa: pulumi.secret(redis.instance.serverCaCerts.apply((certs) => certs.map((c) => c.cert).join(''))),
     };
     this.registerOutputs(this.outputs);
   }

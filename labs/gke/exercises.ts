@@ -27,7 +27,7 @@ export const exercises: readonly Exercise[] = [
           if (block === undefined) problems.push(`${cidr} is not an IPv4 CIDR block: write your address as <your-ip>/32`);
           else if (contains(STARTER_BLOCK, block)) {
             const where = cidr === STARTER_RANGE ? 'is' : `lies in ${STARTER_RANGE},`;
-            problems.push(`${cidr} ${where} the documentation range the example stack ships with, not your address: replace it with the address curl -s https://ifconfig.me prints, as a /32`);
+            problems.push(`${cidr} ${where} the documentation range the example stack ships with, not your address: replace it with the address curl -4 -s https://ifconfig.me prints, as a /32`);
           } else if (block.prefix !== 32) {
             problems.push(`${cidr} lets ${2 ** (32 - block.prefix)} addresses reach the control plane: authorize your own address alone, as a /32`);
           }

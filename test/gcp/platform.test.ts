@@ -113,10 +113,13 @@ describe('platform lab plan (GKE + Cloud SQL + Memorystore)', () => {
       redisHost: '10.100.1.4',
       redisPort: 6378,
       redisAuthSecret: `projects/${PLACEHOLDER_PROJECT}/secrets/platform-dev-redis-auth`,
+      redisServerCa: '[secret]',
       appServiceAccount: appEmail('dev'),
       appKubernetesServiceAccount: 'chat/chat-app',
     });
     expect(String(dev.revealedOutputs.kubeconfig)).toContain('command: gke-gcloud-auth-plugin');
+    // The server CA in PEM, as the app's TLS client reads it.
+    expect(String(dev.revealedOutputs.redisServerCa)).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
   });
 
   test('prod teardown: allowDestroy turns off every deletion protection, which the prod policy then reports', async () => {
