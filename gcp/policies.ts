@@ -43,7 +43,22 @@ export const TYPES = {
   firewall: 'gcp:compute/firewall:Firewall',
   redis: 'gcp:redis/instance:Instance',
   secret: 'gcp:secretmanager/secret:Secret',
+  peering: 'gcp:servicenetworking/connection:Connection',
+  sqlDatabase: 'gcp:sql/database:Database',
+  sqlUser: 'gcp:sql/user:User',
 } as const;
+
+/**
+ * What `pulumi destroy` leaves in place on purpose (a resource with `deletionPolicy: ABANDON`), with why
+ * and the command that removes it; the lab guides' teardown sections repeat both.
+ */
+export const KNOWN_LEFTOVERS: Readonly<Record<string, { readonly what: string; readonly remove: string }>> = {
+  [TYPES.peering]: {
+    what:
+      'the VPC peering servicenetworking-googleapis-com (Cloud SQL keeps using it for a while after its instance is deleted, so deleting it in the same run fails), and so the network it belongs to',
+    remove: 'gcloud compute networks peerings delete servicenetworking-googleapis-com --network=<network> --quiet, then pulumi destroy again',
+  },
+};
 
 type Inputs = Record<string, unknown>;
 /** Returns why the resource fails, or undefined when it passes. */
@@ -363,15 +378,32 @@ export function prodDeletionProtection(resources: readonly PlannedResource[], { 
     });
 }
 
-/** dev tears down completely: no deletion protection may stop `pulumi destroy`, no CIS id. */
+/**
+ * dev tears down: no deletion protection may stop `pulumi destroy`, and what it abandons is either
+ * deleted anyway (a Cloud SQL database or user goes with its instance) or a known leftover the
+ * guide names with its removal command. No CIS id.
+ */
 export function devDestroyable(resources: readonly PlannedResource[], { profile }: PolicyContext): ResourceVerdict[] {
   if (profile !== 'dev') return [];
-  return resources
+  const protectedVerdicts = resources
     .filter((r) => deletionSwitches(r).length > 0)
     .map((r) => {
       const on = deletionSwitches(r).filter((s) => s.protects);
       return { resource: r.name, pass: on.length === 0, message: on.length === 0 ? 'destroyable' : `pulumi destroy would stop on: ${on.map((s) => s.name).join(', ')}` };
     });
+  const hasSqlInstance = resources.some((r) => r.type === TYPES.sqlInstance);
+  const abandonedVerdicts = resources
+    .filter((r) => r.inputs.deletionPolicy === 'ABANDON')
+    .map((r) => {
+      if ((r.type === TYPES.sqlDatabase || r.type === TYPES.sqlUser) && hasSqlInstance) {
+        return { resource: r.name, pass: true, message: 'abandoned by pulumi destroy, and deleted with its Cloud SQL instance' };
+      }
+      const known = KNOWN_LEFTOVERS[r.type];
+      return known === undefined
+        ? { resource: r.name, pass: false, message: 'pulumi destroy abandons it (deletionPolicy ABANDON) and nothing removes it: delete it with its parent, or add it to KNOWN_LEFTOVERS with the command that removes it and name it in the guide' }
+        : { resource: r.name, pass: true, message: `pulumi destroy leaves ${known.what}; remove with: ${known.remove}` };
+    });
+  return [...protectedVerdicts, ...abandonedVerdicts];
 }
 
 export const POLICIES: readonly Policy[] = [

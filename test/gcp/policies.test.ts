@@ -1,6 +1,9 @@
 import type { OfflinePlan, PlannedResource } from '../../gcp/offline/plan-model';
 import { planLab } from '../../gcp/offline/plan';
-import { POLICIES, runPolicies, TYPES } from '../../gcp/policies';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../common/dist';
+import { KNOWN_LEFTOVERS, POLICIES, runPolicies, TYPES } from '../../gcp/policies';
 
 // The platform lab holds every kind of resource the policies judge; each lab's own test
 // file checks that its plans pass every policy.
@@ -122,5 +125,33 @@ describe('policies', () => {
     expect(failures.length).toBeGreaterThan(0);
     expect(new Set(failures.map((f) => f.policyId))).toEqual(new Set([id]));
     for (const failure of failures) expect(failure.message).not.toBe('');
+  });
+});
+
+describe('dev-destroyable tells what pulumi destroy leaves behind', () => {
+  const verdicts = (stack: string, edit: (resources: PlannedResource[]) => PlannedResource[] = (r) => r) =>
+    runPolicies(edit(structuredClone(planFor(stack).resources) as PlannedResource[]), { profile: 'dev' }).filter((f) => f.policyId === 'dev-destroyable');
+
+  test('the abandoned peering is named with the command that removes it; the abandoned database and user go with their instance', () => {
+    const found = verdicts('platform-dev');
+    expect(found.find((f) => f.resource === 'platform-psa-connection')).toMatchObject({
+      pass: true,
+      message: expect.stringContaining('remove with: gcloud compute networks peerings delete servicenetworking-googleapis-com'),
+    });
+    expect(found.filter((f) => /database|user/.test(f.resource)).map((f) => f.message)).toEqual([
+      'abandoned by pulumi destroy, and deleted with its Cloud SQL instance',
+      'abandoned by pulumi destroy, and deleted with its Cloud SQL instance',
+    ]);
+  });
+
+  test('anything else abandoned fails: nothing would remove it', () => {
+    const secret = planFor('platform-dev').resources.find((r) => r.type === TYPES.secret)!.name;
+    const found = verdicts('platform-dev', (resources) => resources.map((r) => (r.name === secret ? { ...r, inputs: { ...r.inputs, deletionPolicy: 'ABANDON' } } : r)));
+    expect(found.filter((f) => !f.pass)).toEqual([expect.objectContaining({ resource: secret, message: expect.stringContaining('pulumi destroy abandons it (deletionPolicy ABANDON) and nothing removes it') })]);
+  });
+
+  test.each(['labs/cloudsql/README.md', 'labs/gcp-platform/README.md'])('%s names every known leftover\'s removal command', (guide) => {
+    const text = readFileSync(join(REPO_ROOT, guide), 'utf8');
+    for (const { remove } of Object.values(KNOWN_LEFTOVERS)) expect(text).toContain(remove.split(' --network')[0]);
   });
 });
