@@ -45,6 +45,10 @@ export interface WebAppSettings extends WorkloadSettings {
   readonly namespace: string;
   readonly host: string;
   readonly port: number;
+  /** The path the probes ask; the kit's NGINX serves /health, a learner's Flask or FastAPI app its own. */
+  readonly healthPath: string;
+  /** The numeric non-root user the image runs as (its Dockerfile's USER). */
+  readonly user: number;
   readonly maxReplicas: number;
   readonly message: string;
 }
@@ -124,6 +128,9 @@ const SHARED_DEFAULTS: Record<string, Value> = {
   webNamespace: 'web-app',
   webHost: 'web-app.localhost',
   webPort: 8080,
+  webHealthPath: '/health',
+  // nginx-unprivileged's user.
+  webUser: 101,
   webMessage: 'Hello from iac-lab-kit on Kubernetes',
   ordersNamespace: 'order-processing',
   ordersHost: 'orders.localhost',
@@ -274,6 +281,8 @@ export function resolveConfig(profile: unknown = 'dev', overrides: Record<string
       namespace: label('webNamespace', raw.webNamespace),
       host: subdomain('webHost', raw.webHost),
       port: port('webPort', raw.webPort),
+      healthPath: reader.matching('webHealthPath', raw.webHealthPath, /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,255}$/, 'an absolute URL path such as /healthz (no query string)', '/healthz'),
+      user: reader.integer('webUser', raw.webUser, 1, 2147483647),
       maxReplicas,
       message,
     },

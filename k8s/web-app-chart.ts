@@ -13,9 +13,6 @@ export interface WebAppChartProps {
   readonly settings: WebAppSettings;
 }
 
-// The unprivileged nginx image runs as uid/gid 101 and keeps its pid file and temp files under /tmp.
-const NGINX_USER = 101;
-
 /**
  * The course's first Kubernetes step: a web app of several replicas behind a Service, reachable through
  * an Ingress, scaled on CPU, and closed to every other flow. The server is unprivileged nginx whose
@@ -45,10 +42,10 @@ export class WebAppChart extends Chart {
       namespace,
       settings,
       autoscaling: { maxReplicas: settings.maxReplicas, cpuUtilization: 70 },
-      user: NGINX_USER,
+      user: settings.user,
       ports: [{ number: settings.port, name: 'http' }],
-      readiness: { httpGet: '/health', port: settings.port },
-      liveness: { httpGet: '/health', port: settings.port },
+      readiness: { httpGet: settings.healthPath, port: settings.port },
+      liveness: { httpGet: settings.healthPath, port: settings.port },
       // The app needs no name resolution and calls nothing: egress stays fully closed.
       allowDns: false,
       podAnnotations: configHashAnnotation(site),

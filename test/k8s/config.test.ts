@@ -87,6 +87,20 @@ describe('bad input fails before anything is built, naming key, value, valid for
     expect(errorFor({ kafkaReplicas: 2 })).toMatch(/^Invalid kafkaReplicas: received 2; expected 1, 3 or 5 \(an odd quorum\)\.\n {2}Fix: K8S_KAFKA_REPLICAS=3 npm run k8s:synth/);
   });
 
+  test.each([
+    ['a health path without its slash', { webHealthPath: 'healthz' }, 'Invalid webHealthPath: received "healthz"; expected an absolute URL path such as /healthz (no query string).\n  Fix: K8S_WEB_HEALTH_PATH=/healthz npm run k8s:synth   (the same variable works for npx cdk8s synth)'],
+    ['root as the image user', { webUser: 0 }, 'Invalid webUser: received 0; expected an integer from 1 to 2147483647.\n  Fix: K8S_WEB_USER=1 npm run k8s:synth   (the same variable works for npx cdk8s synth)'],
+  ])('a learner\'s image: %s', (_case, overrides, message) => {
+    expect(errorFor(overrides)).toBe(message);
+  });
+
+  test('a learner\'s Flask image on its own port, health path and user is probed and run as such', () => {
+    const web = synthCharts({ overrides: { webImage: 'flask-app:0.1.0', webPort: 5000, webHealthPath: '/healthz', webUser: 10001 } })[0].manifests.find((m) => m.kind === 'Deployment')!;
+    const pod = web.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+    expect(pod.containers[0]).toMatchObject({ image: 'flask-app:0.1.0', ports: [{ containerPort: 5000 }], readinessProbe: { httpGet: { path: '/healthz', port: 5000 } }, livenessProbe: { httpGet: { path: '/healthz', port: 5000 } } });
+  });
+
   test('the autoscaler maximum cannot be below the minimum', () => {
     expect(errorFor({ webReplicas: 3, webMaxReplicas: 2 })).toMatch(/^Invalid webMaxReplicas: received 2; expected an integer from 3 to 20\./);
   });
