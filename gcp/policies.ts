@@ -302,6 +302,21 @@ export function sqlLogMinDurationStatement(resources: readonly PlannedResource[]
   return postgresFlag(resources, 'log_min_duration_statement', '-1');
 }
 
+/** CIS GCP 6.2.4: log_statement set (ddl: schema changes, without the data of every statement). */
+export function sqlLogStatement(resources: readonly PlannedResource[]): ResourceVerdict[] {
+  return postgresFlag(resources, 'log_statement', 'ddl');
+}
+
+/** CIS GCP 6.2.6: statements that cause errors are logged (error or stricter). */
+export function sqlLogMinErrorStatement(resources: readonly PlannedResource[]): ResourceVerdict[] {
+  return postgresFlag(resources, 'log_min_error_statement', 'error');
+}
+
+/** CIS GCP 6.2.8: the pgaudit extension available for database auditing. */
+export function sqlPgaudit(resources: readonly PlannedResource[]): ResourceVerdict[] {
+  return postgresFlag(resources, 'cloudsql.enable_pgaudit', 'on');
+}
+
 // ---- Network ---------------------------------------------------------------------------
 
 /** CIS GCP 3.6 and 3.7: no firewall rule lets the whole internet in (an allow rule with no source at all does). */
@@ -433,6 +448,9 @@ export const POLICIES: readonly Policy[] = [
   { id: 'sql-log-connections', cisId: 'CIS GCP 3.0 6.2.2', title: 'log_connections on', check: sqlLogConnections },
   { id: 'sql-log-disconnections', cisId: 'CIS GCP 3.0 6.2.3', title: 'log_disconnections on', check: sqlLogDisconnections },
   { id: 'sql-log-min-duration-statement', cisId: 'CIS GCP 3.0 6.2.7', title: 'log_min_duration_statement -1', check: sqlLogMinDurationStatement },
+  { id: 'sql-log-statement', cisId: 'CIS GCP 3.0 6.2.4', title: 'log_statement ddl', check: sqlLogStatement },
+  { id: 'sql-log-min-error-statement', cisId: 'CIS GCP 3.0 6.2.6', title: 'log_min_error_statement error', check: sqlLogMinErrorStatement },
+  { id: 'sql-pgaudit', cisId: 'CIS GCP 3.0 6.2.8', title: 'cloudsql.enable_pgaudit on', check: sqlPgaudit },
   { id: 'network-no-open-ingress', cisId: 'CIS GCP 3.0 3.6, 3.7', title: 'No ingress from 0.0.0.0/0', check: networkNoOpenIngress },
   { id: 'network-flow-logs', cisId: 'CIS GCP 3.0 3.8', title: 'VPC flow logs', check: networkFlowLogs },
   { id: 'network-custom-mode', title: 'Custom-mode VPC', check: networkCustomMode },

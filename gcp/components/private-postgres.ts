@@ -22,11 +22,18 @@ export interface PrivatePostgresArgs {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** PostgreSQL flags required by CIS GCP 6.2; log_min_duration_statement=-1 keeps statement text (and data) out of logs. */
+/**
+ * PostgreSQL flags required by CIS GCP 6.2; log_min_duration_statement=-1 keeps statement text (and
+ * data) out of logs, log_statement=ddl logs schema changes only, and pgaudit is available for the audit
+ * trail a compliance regime asks of the database itself.
+ */
 export const DATABASE_FLAGS = [
   { name: 'log_connections', value: 'on' },
   { name: 'log_disconnections', value: 'on' },
   { name: 'log_min_duration_statement', value: '-1' },
+  { name: 'log_statement', value: 'ddl' },
+  { name: 'log_min_error_statement', value: 'error' },
+  { name: 'cloudsql.enable_pgaudit', value: 'on' },
 ] as const;
 
 /**
