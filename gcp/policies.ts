@@ -157,6 +157,13 @@ export function gkeNetworkPolicy(resources: readonly PlannedResource[]): Resourc
   );
 }
 
+/** CIS GKE 5.6.1: intranode visibility, so traffic between pods of one node reaches the VPC flow logs. */
+export function gkeIntranodeVisibility(resources: readonly PlannedResource[]): ResourceVerdict[] {
+  return judge(resources, TYPES.cluster, 'intranode visibility on', (inputs) =>
+    inputs.enableIntranodeVisibility === true ? undefined : 'intranode visibility is off: pod-to-pod traffic on one node escapes the VPC flow logs',
+  );
+}
+
 /** CIS GKE 5.8.3: legacy ABAC off (unset means off). */
 export function gkeLegacyAbacDisabled(resources: readonly PlannedResource[]): ResourceVerdict[] {
   return judge(resources, TYPES.cluster, 'legacy ABAC disabled', (inputs) => (inputs.enableLegacyAbac === true ? 'enableLegacyAbac is true' : undefined));
@@ -429,6 +436,7 @@ export const POLICIES: readonly Policy[] = [
   { id: 'gke-shielded-nodes', cisId: 'CIS GKE 1.9 5.5.5', title: 'Shielded GKE nodes', check: gkeShieldedNodes },
   { id: 'gke-release-channel', cisId: 'CIS GKE 1.9 5.5.4', title: 'Release channel', check: gkeReleaseChannel },
   { id: 'gke-network-policy', cisId: 'CIS GKE 1.9 5.6.7', title: 'NetworkPolicy enforcement', check: gkeNetworkPolicy },
+  { id: 'gke-intranode-visibility', cisId: 'CIS GKE 1.9 5.6.1', title: 'Intranode visibility', check: gkeIntranodeVisibility },
   { id: 'gke-legacy-abac-disabled', cisId: 'CIS GKE 1.9 5.8.3', title: 'Legacy ABAC disabled', check: gkeLegacyAbacDisabled },
   { id: 'gke-client-certificate-disabled', cisId: 'CIS GKE 1.9 5.8.1', title: 'Client certificate disabled', check: gkeClientCertificateDisabled },
   { id: 'gke-logging-monitoring', cisId: 'CIS GKE 1.9 5.7.1', title: 'Logging and monitoring', check: gkeLoggingMonitoring },

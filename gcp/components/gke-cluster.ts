@@ -93,6 +93,8 @@ export class GkeCluster extends pulumi.ComponentResource {
         enableShieldedNodes: true,
         // Dataplane V2 enforces NetworkPolicy itself; the legacy Calico `networkPolicy` block must stay unset.
         datapathProvider: 'ADVANCED_DATAPATH',
+        // Pod-to-pod traffic on one node goes through the VPC too, so the subnet's flow logs see it.
+        enableIntranodeVisibility: true,
         enableLegacyAbac: false,
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
         loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] },

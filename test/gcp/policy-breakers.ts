@@ -43,6 +43,7 @@ export const BREAKERS: Record<string, Breaker | 'add an open firewall rule'> = {
   'gke-shielded-nodes': dev(TYPES.cluster, 'enableShieldedNodes', false),
   'gke-release-channel': dev(TYPES.cluster, 'releaseChannel.channel', 'UNSPECIFIED'),
   'gke-network-policy': dev(TYPES.cluster, 'datapathProvider', REMOVE),
+  'gke-intranode-visibility': dev(TYPES.cluster, 'enableIntranodeVisibility', false),
   'gke-legacy-abac-disabled': dev(TYPES.cluster, 'enableLegacyAbac', true),
   'gke-client-certificate-disabled': dev(TYPES.cluster, 'masterAuth.clientCertificateConfig.issueClientCertificate', true),
   'gke-logging-monitoring': dev(TYPES.cluster, 'loggingService', 'none'),
