@@ -27,7 +27,7 @@ describe('GKE lab plan', () => {
       'iac-lab-kit:gcp:LabNetwork gke-network',
       'iac-lab-kit:gcp:GkeCluster gke-cluster',
     ]);
-    expect(plan.resources.length).toBe(20);
+    expect(plan.resources.length).toBe(18);
   });
 
   test('enables the APIs it needs and leaves them on at teardown; the network and cluster wait for them', () => {
@@ -79,13 +79,8 @@ describe('GKE lab plan', () => {
     const account = one(plan, T.account);
     expect(account.inputs).toMatchObject({ accountId: 'gke-dev-nodes', project: PLACEHOLDER_PROJECT });
     const email = `gke-dev-nodes@${PLACEHOLDER_PROJECT}.iam.gserviceaccount.com`;
-    expect(projectRolesOf(plan, `serviceAccount:${email}`)).toEqual([
-      'roles/artifactregistry.reader',
-      'roles/logging.logWriter',
-      'roles/monitoring.metricWriter',
-      'roles/monitoring.viewer',
-    ]);
-    expect(ofType(plan, T.projectIam)).toHaveLength(4);
+    expect(projectRolesOf(plan, `serviceAccount:${email}`)).toEqual(['roles/artifactregistry.reader', 'roles/container.defaultNodeServiceAccount']);
+    expect(ofType(plan, T.projectIam)).toHaveLength(2);
     expect(one(plan, T.cluster).inputs).toMatchObject({ nodeConfig: { serviceAccount: email } });
     expect(one(plan, T.nodePool).inputs).toMatchObject({ nodeConfig: { serviceAccount: email } });
   });
@@ -119,7 +114,7 @@ describe('GKE lab plan', () => {
     // Dataplane V2 enforces NetworkPolicy; the legacy Calico block must be absent or GKE rejects the cluster.
     expect(cluster.inputs.networkPolicy).toBeUndefined();
     expect(cluster.dependencies).toEqual(
-      expect.arrayContaining(['gke-cluster-node-sa-logging-logWriter', 'gke-network-vpc', 'gke-network-subnet']),
+      expect.arrayContaining(['gke-cluster-node-sa-container-defaultNodeServiceAccount', 'gke-network-vpc', 'gke-network-subnet']),
     );
   });
 
