@@ -5,6 +5,7 @@
  * (lists arrive JSON-encoded). `readLabConfig` checks all of them before a single
  * resource is declared, and turns the `profile` into the settings each component needs.
  */
+import { coversWholeInternet } from './cidr';
 import { closestKey, ConfigError, ConfigReader } from '../common/config';
 import { PROFILES, type Profile } from '../common/profiles';
 
@@ -236,7 +237,11 @@ function readCidrList(reader: ConfigReader, key: string, value: string | undefin
   if (list.length > MAX_AUTHORIZED_NETWORKS) {
     return reader.fail(key, value, `at most ${MAX_AUTHORIZED_NETWORKS} CIDR blocks (the GKE limit)`, '203.0.113.0/24');
   }
-  return list.map((cidr: string, index: number) => readCidr(reader, `${key}[${index}]`, cidr));
+  const cidrs = list.map((cidr: string, index: number) => readCidr(reader, `${key}[${index}]`, cidr));
+  if (coversWholeInternet(cidrs)) {
+    return reader.fail(key, value, 'blocks that leave most of the internet out: together these admit every address, as 0.0.0.0/0 would (CIS GKE 5.6.3); use your own address, e.g. <your-ip>/32', '203.0.113.0/24');
+  }
+  return cidrs;
 }
 
 function readCidr(reader: ConfigReader, key: string, cidr: string): string {

@@ -6,6 +6,7 @@
  * Each check judges the effective setting: the planned input, or the provider's
  * default when the input is unset (noted where a default decides the verdict).
  */
+import { coversWholeInternet } from './cidr';
 import type { Profile } from './config';
 import type { PlannedResource } from './offline/plan-model';
 
@@ -114,6 +115,7 @@ export function gkeAuthorizedNetworks(resources: readonly PlannedResource[]): Re
     const blocks = (at(config, 'cidrBlocks') ?? []) as { cidrBlock?: string }[];
     const open = blocks.find((b) => isOpenCidr(b.cidrBlock));
     if (open) return `authorized network ${String(open.cidrBlock)} opens the control plane to the internet`;
+    if (coversWholeInternet(blocks.map((b) => b.cidrBlock))) return 'the authorized networks together admit every address, as 0.0.0.0/0 would';
     return at(config, 'gcpPublicCidrsAccessEnabled') === true ? 'gcpPublicCidrsAccessEnabled lets every Google Cloud IP reach the control plane' : undefined;
   });
 }

@@ -143,6 +143,21 @@ describe('bad input is a ConfigError with key, value, valid values and the pulum
     );
   });
 
+  test.each([['0.0.0.0/1', '128.0.0.0/1'], ['128.0.0.0/2', '0.0.0.0/1', '192.0.0.0/2', '203.0.113.0/24']])(
+    'blocks that together cover the whole internet (%s, ...) are refused like 0.0.0.0/0',
+    async (...cidrs) => {
+      const value = JSON.stringify(cidrs);
+      expect((await planError({ authorizedNetworks: value })).message).toBe(
+        `Invalid authorizedNetworks: received "${value}"; expected blocks that leave most of the internet out: together these admit every address, as 0.0.0.0/0 would (CIS GKE 5.6.3); use your own address, e.g. <your-ip>/32.\n` +
+          "  Fix: pulumi config set --path 'authorizedNetworks[0]' 203.0.113.0/24 --stack gke-dev (or set it in Pulumi.gke-dev.yaml)",
+      );
+    },
+  );
+
+  test('blocks that leave part of the internet out pass (0.0.0.0/1 with 128.0.0.0/2): only a full cover is the same as 0.0.0.0/0', async () => {
+    await expect(planLab('gke', 'dev', { authorizedNetworks: '["0.0.0.0/1","128.0.0.0/2"]' })).resolves.toBeDefined();
+  });
+
   test('an authorized network with host bits set suggests the network address', async () => {
     expect((await planError({ authorizedNetworks: '["198.51.100.7/24"]' })).message).toBe(
       'Invalid authorizedNetworks[0]: received "198.51.100.7/24"; expected a network address with no host bits set (198.51.100.0/24).\n' +

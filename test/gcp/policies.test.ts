@@ -57,6 +57,15 @@ describe('policies', () => {
   });
 });
 
+test('gke-authorized-networks: blocks that together admit every address fail like 0.0.0.0/0', () => {
+  const resources = structuredClone(planFor('platform-dev').resources) as PlannedResource[];
+  const cluster = resources.find((r) => r.type === TYPES.cluster)!;
+  (cluster.inputs.masterAuthorizedNetworksConfig as { cidrBlocks: unknown[] }).cidrBlocks = [{ cidrBlock: '0.0.0.0/1' }, { cidrBlock: '128.0.0.0/1' }];
+  expect(runPolicies(resources, { profile: 'dev' }).filter((f) => !f.pass)).toEqual([
+    expect.objectContaining({ policyId: 'gke-authorized-networks', message: 'the authorized networks together admit every address, as 0.0.0.0/0 would' }),
+  ]);
+});
+
 describe('dev-destroyable tells what pulumi destroy leaves behind', () => {
   const verdicts = (stack: string, edit: (resources: PlannedResource[]) => PlannedResource[] = (r) => r) =>
     runPolicies(edit(structuredClone(planFor(stack).resources) as PlannedResource[]), { profile: 'dev' }).filter((f) => f.policyId === 'dev-destroyable');
