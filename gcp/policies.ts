@@ -265,7 +265,8 @@ export function sqlNoOpenAuthorizedNetworks(resources: readonly PlannedResource[
   return judge(resources, TYPES.sqlInstance, 'no 0.0.0.0/0 authorized network', (inputs) => {
     const networks = (at(inputs, 'settings.ipConfiguration.authorizedNetworks') ?? []) as { value?: string }[];
     const open = networks.find((n) => isOpenCidr(n.value));
-    return open ? `authorized network ${String(open.value)} opens the instance to the internet` : undefined;
+    if (open) return `authorized network ${String(open.value)} opens the instance to the internet`;
+    return coversWholeInternet(networks.map((n) => n.value)) ? 'the authorized networks together admit every address, as 0.0.0.0/0 would' : undefined;
   });
 }
 

@@ -66,6 +66,15 @@ test('gke-authorized-networks: blocks that together admit every address fail lik
   ]);
 });
 
+test('sql-no-open-authorized-networks: networks that together admit every address fail like 0.0.0.0/0', () => {
+  const resources = structuredClone(planFor('platform-dev').resources) as PlannedResource[];
+  const sql = resources.find((r) => r.type === TYPES.sqlInstance)!;
+  (sql.inputs.settings as { ipConfiguration: { authorizedNetworks: unknown[] } }).ipConfiguration.authorizedNetworks = [{ value: '0.0.0.0/1' }, { value: '128.0.0.0/1' }];
+  expect(runPolicies(resources, { profile: 'dev' }).filter((f) => !f.pass)).toEqual([
+    expect.objectContaining({ policyId: 'sql-no-open-authorized-networks', message: 'the authorized networks together admit every address, as 0.0.0.0/0 would' }),
+  ]);
+});
+
 describe('dev-destroyable tells what pulumi destroy leaves behind', () => {
   const verdicts = (stack: string, edit: (resources: PlannedResource[]) => PlannedResource[] = (r) => r) =>
     runPolicies(edit(structuredClone(planFor(stack).resources) as PlannedResource[]), { profile: 'dev' }).filter((f) => f.policyId === 'dev-destroyable');
