@@ -28,9 +28,19 @@ describe('npm run plan', () => {
     [['gke', '--profile', 'qa'], 'Invalid profile: received "qa"; expected one of dev, prod.\n  Fix: npm run plan -- gke --profile dev'],
     [['gke', '--profile'], 'Invalid profile: received ""; expected one of dev, prod.\n  Fix: npm run plan -- gke --profile dev'],
     [['gke', '--env', 'prod'], 'Invalid option: received "--env"; expected only --profile dev|prod.\n  Fix: npm run plan -- gke --profile dev'],
+    [['gke', '--profile', 'dev', '--profile=prod'], 'Invalid profile: received "dev and prod"; expected one value: dev or prod.\n  Fix: npm run plan -- gke --profile prod'],
   ])('rejects %j with a clear message', (argv, message) => {
-    expect(() => parsePlanArgs(argv)).toThrow(ConfigError);
-    expect(() => parsePlanArgs(argv)).toThrow(message);
+    expect(() => parsePlanArgs(argv, {})).toThrow(ConfigError);
+    expect(() => parsePlanArgs(argv, {})).toThrow(message);
+  });
+
+  test('PULUMI_CONFIG in the environment, which the offline plan would ignore, is an error that does not echo it', () => {
+    const env = { PULUMI_CONFIG: '{"iac-lab-kit:nodeMaxCount":"7","gcp:project":"secret-project"}' };
+    expect(() => parsePlanArgs(['gke'], env)).toThrow(
+      'Invalid PULUMI_CONFIG: received "set in the environment"; expected unset: npm run plan takes its config from Pulumi.<lab>-<profile>.yaml, as pulumi preview does from the stack.\n' +
+        '  Fix: unset PULUMI_CONFIG, and put the values in the stack file (pulumi config set <key> <value> --stack <lab>-<profile>)',
+    );
+    expect(() => parsePlanArgs(['gke'], env)).not.toThrow(/secret-project/);
   });
 
   test('bad arguments and bad config exit 2 with the message only', async () => {
