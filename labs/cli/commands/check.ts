@@ -7,7 +7,12 @@ export async function check(labs: readonly Lab[], tests: boolean, json: boolean,
   const reports = await checkLabs(labs, json ? SILENT : progressTo(io), { tests });
   const pass = reports.every((r) => r.pass);
   if (json) io.out(`${JSON.stringify(reports, null, 2)}\n`);
-  else io.out(`\n${reports.map((r) => `${r.pass ? 'PASS' : 'FAIL'}  ${r.lab}`).join('\n')}\n`);
+  else {
+    // A lab with no policies, checked with --policies, ran nothing: say so rather than PASS.
+    const line = (r: (typeof reports)[number]) =>
+      r.steps.length === 0 ? `----  ${r.lab}: nothing to check with --policies (it has no policies; its tests are its check: npm run lab -- check ${r.lab})` : `${r.pass ? 'PASS' : 'FAIL'}  ${r.lab}`;
+    io.out(`\n${reports.map(line).join('\n')}\n`);
+  }
   return pass ? 0 : 1;
 }
 

@@ -5,6 +5,12 @@ import { findLab } from '../../../labs/index';
 import { lab } from './run-lab';
 
 describe('check', () => {
+  test('--policies on a lab without policies says it checked nothing, never PASS', async () => {
+    const { code, out } = await lab('check', 'testing-iac', '--policies');
+    expect(code).toBe(0);
+    expect(out).toBe('\n----  testing-iac: nothing to check with --policies (it has no policies; its tests are its check: npm run lab -- check testing-iac)\n');
+  });
+
   test('--policies runs the lab\'s policy checks in both profiles and reports each step', async () => {
     const { code, out } = await lab('check', 'order-processing', '--policies');
     expect(code).toBe(0);
