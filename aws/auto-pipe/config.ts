@@ -4,12 +4,14 @@
  * any construct exists, so a user mistake is one clear message and never a half-built app.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { ConfigError, ConfigReader } from '../../common/config';
 import { PROFILES, type Profile } from '../../common/profiles';
+import {
+  type ContextReader, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, FARGATE_MEMORY, MAX_TASKS, optional as optionalValue, readAlarmEmail, readDomain, readFargateSize,
+  readImageTag, readRegion, reader, rejectUnknownKeys, type ServiceDomain,
+} from '../config';
 import { EXAMPLE_DOMAIN } from './example-domain';
 
-export { EXAMPLE_DOMAIN, PROFILES, type Profile };
+export { EXAMPLE_DOMAIN, FARGATE_MEMORY, PROFILES, type ContextReader, type Profile, type ServiceDomain };
 
 /**
  * Public image served until the pipeline pushes the first real one, so the very first
@@ -55,17 +57,6 @@ export interface GitHubDeployer {
   readonly environment?: string;
   /** Numeric owner and repository ids, for the immutable OIDC subject of newer repositories. */
   readonly ids?: { readonly owner: number; readonly repo: number };
-}
-
-/** The service's own name in a Route 53 hosted zone of the account, served over HTTPS. */
-export interface ServiceDomain {
-  /** e.g. api.example.com */
-  readonly name: string;
-  readonly hostedZoneId: string;
-  /** e.g. example.com: the name is in this zone. */
-  readonly hostedZoneName: string;
-  /** An existing ACM certificate for the name; absent means the stack requests one, validated in the zone. */
-  readonly certificateArn?: string;
 }
 
 /** Everything one profile's stacks need, validated. */
@@ -142,10 +133,7 @@ const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
   },
 };
 
-const DEFAULT_REGION = 'us-east-1';
 const DEFAULT_GITHUB_BRANCH = 'main';
-const MAX_DESIRED = 10;
-const MAX_TASKS = 20;
 
 /** Every context key the app reads; any other key without a ':' is a typo. */
 export const CONTEXT_KEYS = [
@@ -158,11 +146,7 @@ export const CONTEXT_KEYS = [
   'githubOidcProviderArn',
   'githubOwnerId',
   'githubRepoId',
-  'domainName',
-  'hostedZoneId',
-  'hostedZoneName',
-  'certificateArn',
-  'allowHttp',
+  ...DOMAIN_CONTEXT_KEYS,
   'containerPort',
   'healthPath',
   'containerUser',
@@ -173,47 +157,17 @@ export const CONTEXT_KEYS = [
   'memory',
 ] as const;
 
-/** Valid Fargate memory (MiB) for each CPU value (Linux), from the Fargate task size table. */
-export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
-  256: [512, 1024, 2048],
-  512: steps(1024, 4096, 1024),
-  1024: steps(2048, 8192, 1024),
-  2048: steps(4096, 16384, 1024),
-  4096: steps(8192, 30720, 1024),
-  8192: steps(16384, 61440, 4096),
-  16384: steps(32768, 122880, 8192),
-};
-const FARGATE_CPU = Object.keys(FARGATE_MEMORY).map(Number);
-
-const reader = new ConfigReader(
-  (key, example) => `npx cdk synth -c ${key}=${example}   (or set "${key}" under "context" in cdk.json)`,
-);
-
 const PATTERNS = {
-
-  imageTag: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
-  // RFC 5321/5322 as mail systems practise it: a dot-atom local part of at most 64 characters, a host
-  // name of letter-digit-hyphen labels with an alphabetic top-level domain, at most 254 in all.
-  alarmEmail: /^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
   // GitHub owners: letters, digits, single hyphens, up to 39; repository names: letters, digits, . _ -
   githubRepo: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
   // A git branch name without wildcards, so the role's trust can never widen by accident.
   githubBranch: /^(?!refs\/|\/|.*\/$|.*\/\/|.*\.\.|.*\.lock$)[A-Za-z0-9._/-]{1,255}$/,
   githubOidcProviderArn: /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
-  // A DNS name of letter-digit-hyphen labels with an alphabetic top-level label, lower case as Route 53 stores it.
-  domainName: /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-  hostedZoneName: /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-  // Route 53 hosted zone ids: Z and upper-case letters and digits, as `aws route53 list-hosted-zones` shows them without /hostedzone/.
-  hostedZoneId: /^Z[A-Z0-9]{1,31}$/,
   // An absolute URL path without query or fragment, as an ALB health check accepts it.
   healthPath: /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/,
   // A numeric uid or uid:gid other than root's: ECS cannot check a user name against runAsNonRoot.
   containerUser: /^(?!0(:|$))\d{1,10}(:\d{1,10})?$/,
-  certificateArn: /^arn:aws(-cn|-us-gov)?:acm:([a-z]{2}(-gov)?-[a-z]+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 };
-
-/** Reads one context value; `undefined` when the key is not set. */
-export type ContextReader = (key: string) => unknown;
 
 /**
  * Validates the whole context and returns the selected profile's config: dev unless `env` says
@@ -221,7 +175,7 @@ export type ContextReader = (key: string) => unknown;
  * the first mistake.
  */
 export function readAutoPipeConfigs(context: ContextReader, keys: readonly string[]): AutoPipeConfig[] {
-  rejectUnknownKeys(context, keys);
+  rejectUnknownKeys('Auto-Pipe', CONTEXT_KEYS, context, keys);
   const env = context('env');
   const profile = env === undefined ? 'dev' : reader.oneOf('env', env, PROFILES);
   return [readProfile(profile, context)];
@@ -229,16 +183,11 @@ export function readAutoPipeConfigs(context: ContextReader, keys: readonly strin
 
 function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
   const defaults = PROFILE_DEFAULTS[profile];
-  const optional = <T>(key: string, read: (value: unknown) => T): T | undefined => {
-    const value = context(key);
-    return value === undefined ? undefined : read(value);
-  };
+  const optional = <T>(key: string, read: (value: unknown) => T): T | undefined => optionalValue(context, key, read);
 
   const region = optional('region', readRegion) ?? DEFAULT_REGION;
-  const imageTag = optional('imageTag', (v) =>
-    match('imageTag', v, 'a Docker tag: letters, digits, _ . - (up to 128, not starting with . or -)', 'v1.0.0'),
-  );
-  const alarmEmail = optional('alarmEmail', (v) => match('alarmEmail', v, 'an email address such as ops@example.com (no spaces, quotes or comments)', 'you@example.com'));
+  const imageTag = optional('imageTag', readImageTag);
+  const alarmEmail = optional('alarmEmail', readAlarmEmail);
   const githubRepo = optional('githubRepo', (v) =>
     match('githubRepo', v, 'a GitHub repository as owner/name', 'octo-org/auto-pipe'),
   );
@@ -273,10 +222,7 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     wgetHealthCheck: optional('containerHealthCheck', (v) => reader.boolean('containerHealthCheck', v)) ?? true,
   };
 
-  const desiredCount = optional('desiredCount', (v) => reader.integer('desiredCount', v, 1, MAX_DESIRED)) ?? defaults.desiredCount;
-  const maxCount = optional('maxCount', (v) => readMaxCount(v, desiredCount)) ?? defaults.maxCount(desiredCount);
-  const cpu = optional('cpu', readCpu) ?? defaults.cpu;
-  const memory = readMemory(context('memory'), cpu, defaults.memory);
+  const { desiredCount, maxCount, cpu, memory } = readFargateSize(context, defaults);
 
   if (oidcProviderArn !== undefined && githubRepo === undefined) {
     reader.fail(
@@ -320,123 +266,6 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
   };
 }
 
-/** The regions aws-cdk-lib's region-info knows, so a typo never reaches CloudFormation. */
-function readRegion(value: unknown): string {
-  const regions = RegionInfo.regions.map((r) => r.name).filter((name) => /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(name)).sort();
-  if (typeof value === 'string' && regions.includes(value)) return value;
-  return reader.fail('region', value, `one of the ${regions.length} AWS region codes aws-cdk-lib's region-info knows, such as us-east-1 or eu-west-1`, DEFAULT_REGION);
-}
-
-function match(key: string, value: unknown, format: string, example: string): string {
-  return reader.matching(key, value, PATTERNS[key as keyof typeof PATTERNS], format, example);
-}
-
-const DOMAIN_KEYS = ['domainName', 'hostedZoneId', 'hostedZoneName'] as const;
-
-/**
- * The HTTPS name: all three domain keys or none. prod needs one, or an explicit allowHttp=true
- * (a production service on plain HTTP sends its users' data in clear text).
- */
-function readDomain(profile: Profile, context: ContextReader, region: string): ServiceDomain | undefined {
-  const set = DOMAIN_KEYS.filter((key) => context(key) !== undefined);
-  const allowHttp = context('allowHttp') === undefined ? false : reader.boolean('allowHttp', context('allowHttp'));
-  const certificateArn = context('certificateArn') === undefined ? undefined : readCertificateArn(context('certificateArn'), region);
-  const command = DOMAIN_KEYS.map((key) => `-c ${key}=${EXAMPLE_DOMAIN[key]}`).join(' ');
-  if (set.length === 0) {
-    if (certificateArn !== undefined) {
-      reader.fail('domainName', undefined, 'the name the certificate is for, whenever certificateArn is set (the service is reached by that name, not the load balancer\'s)', EXAMPLE_DOMAIN.domainName);
-    }
-    if (profile === 'prod' && !allowHttp) {
-      throw new ConfigError(
-        'domainName',
-        undefined,
-        'a name in a Route 53 hosted zone of the account, with hostedZoneId and hostedZoneName: prod serves HTTPS on its own name',
-        `npx cdk deploy --all -c env=prod ${command}   (or -c allowHttp=true to serve plain HTTP, not for production)`,
-      );
-    }
-    return undefined;
-  }
-  const missing = DOMAIN_KEYS.find((key) => context(key) === undefined);
-  if (missing !== undefined) {
-    reader.fail(missing, undefined, `set together with ${set.join(' and ')} (the name, and the hosted zone it is created in)`, EXAMPLE_DOMAIN[missing]);
-  }
-  const name = match('domainName', context('domainName'), 'a DNS name in lower case, such as api.example.com', EXAMPLE_DOMAIN.domainName);
-  const hostedZoneName = match('hostedZoneName', context('hostedZoneName'), 'the hosted zone\'s DNS name in lower case, without the final dot, such as example.com', EXAMPLE_DOMAIN.hostedZoneName);
-  const hostedZoneId = match('hostedZoneId', context('hostedZoneId'), 'a Route 53 hosted zone id (aws route53 list-hosted-zones, without /hostedzone/)', EXAMPLE_DOMAIN.hostedZoneId);
-  if (name !== hostedZoneName && !name.endsWith(`.${hostedZoneName}`)) {
-    reader.fail('domainName', name, `a name in the hosted zone ${hostedZoneName} (the alias record is created there), such as api.${hostedZoneName}`, `api.${hostedZoneName}`);
-  }
-  return { name, hostedZoneId, hostedZoneName, certificateArn };
-}
-
-function readCertificateArn(value: unknown, region: string): string {
-  const example = `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
-  const arn = match('certificateArn', value, 'an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>', example);
-  const certRegion = PATTERNS.certificateArn.exec(arn)?.[2];
-  if (certRegion !== region) {
-    reader.fail(
-      'certificateArn',
-      value,
-      `a certificate in the stacks' region ${region} (an ALB can only use certificates from its own region)`,
-      example,
-    );
-  }
-  return arn;
-}
-
-function readMaxCount(value: unknown, desiredCount: number): number {
-  const max = toNumber(value);
-  if (typeof max === 'number' && Number.isInteger(max) && max >= desiredCount && max <= MAX_TASKS) return max;
-  return reader.fail('maxCount', value, `an integer from desiredCount (${desiredCount}) to ${MAX_TASKS}`, String(desiredCount));
-}
-
-function readCpu(value: unknown): number {
-  const cpu = toNumber(value);
-  if (FARGATE_CPU.includes(cpu as number)) return cpu as number;
-  return reader.fail('cpu', value, `a Fargate CPU value: one of ${FARGATE_CPU.join(', ')} (1024 = 1 vCPU)`, '256');
-}
-
-/**
- * Fargate rejects other cpu/memory pairs only at deploy time; catch them at synth. When only
- * cpu is overridden, memory follows: the profile's value if the pair is valid, else the least.
- */
-function readMemory(value: unknown, cpu: number, profileDefault: number): number {
-  const valid = FARGATE_MEMORY[cpu];
-  if (value === undefined) return valid.includes(profileDefault) ? profileDefault : valid[0];
-  const memory = toNumber(value);
-  if (valid.includes(memory as number)) return memory as number;
-  return reader.fail('memory', value, `for cpu ${cpu}, MiB ${describeChoices(valid)} (the Fargate task size table)`, String(valid[0]));
-}
-
-/** CLI flags arrive as strings, cdk.json values as numbers. */
-function toNumber(value: unknown): unknown {
-  return typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-}
-
-function rejectUnknownKeys(context: ContextReader, keys: readonly string[]): void {
-  // Feature flags and the CLI's own settings all contain a ':'; Auto-Pipe's keys never do.
-  for (const key of keys) {
-    if (key.includes(':') || (CONTEXT_KEYS as readonly string[]).includes(key)) continue;
-    const known = CONTEXT_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
-    const value = context(key);
-    throw new ConfigError(
-      key,
-      value,
-      `one of the Auto-Pipe context keys: ${CONTEXT_KEYS.join(', ')}`,
-      known === undefined
-        ? `remove -c ${key}=... (or "${key}" from cdk.json's "context"); see the README for what each key does`
-        : `context keys are case-sensitive: npx cdk synth -c ${known}=${String(value)}`,
-    );
-  }
-}
-
-function describeChoices(values: readonly number[]): string {
-  if (values.length <= 4) return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-  return `from ${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
-}
-
-function steps(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let v = from; v <= to; v += step) out.push(v);
-  return out;
+function match(key: keyof typeof PATTERNS, value: unknown, format: string, example: string): string {
+  return reader.matching(key, value, PATTERNS[key], format, example);
 }

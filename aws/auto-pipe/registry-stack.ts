@@ -1,8 +1,9 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { AutoPipeConfig } from './config';
 import { GitHubDeployRole } from '../constructs/github-deploy-role';
+import { addImageRepository } from '../constructs/image-repository';
 
 export interface AutoPipeRegistryStackProps extends StackProps {
   readonly config: AutoPipeConfig;
@@ -24,30 +25,10 @@ export class AutoPipeRegistryStack extends Stack {
       ...props,
     });
 
-    this.repository = new ecr.Repository(this, 'Repository', {
-      // A fixed name lets the service stack and the pipeline find it without cross-stack exports.
+    this.repository = addImageRepository(this, 'Repository', {
       repositoryName: config.repositoryName,
-      imageScanOnPush: true,
-      imageTagMutability: ecr.TagMutability.IMMUTABLE,
-      // KMS with the AWS-managed aws/ecr key: encrypted at rest, every use audited in CloudTrail, no key to pay for.
-      encryption: ecr.RepositoryEncryption.KMS,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      emptyOnDelete: !config.retainData,
-      lifecycleRules: [
-        {
-          rulePriority: 1,
-          description: 'Expire untagged images after 1 day',
-          tagStatus: ecr.TagStatus.UNTAGGED,
-          maxImageAge: Duration.days(1),
-        },
-        {
-          rulePriority: 2,
-          description: `Keep the last ${config.keepTaggedImages} tagged images`,
-          tagStatus: ecr.TagStatus.TAGGED,
-          tagPatternList: ['*'],
-          maxImageCount: config.keepTaggedImages,
-        },
-      ],
+      retainData: config.retainData,
+      keepTaggedImages: config.keepTaggedImages,
     });
     new CfnOutput(this, 'RepositoryUri', {
       description: 'docker push target for the Auto-Pipe image',

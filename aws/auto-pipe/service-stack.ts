@@ -44,6 +44,7 @@ export class AutoPipeServiceStack extends Stack {
         : ecs.ContainerImage.fromRegistry(config.image.uri);
 
     this.web = new FargateWebService(this, 'Web', {
+      displayName: 'Auto-Pipe',
       vpc: this.network.vpc,
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,

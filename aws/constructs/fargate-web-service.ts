@@ -20,6 +20,8 @@ export interface WebServiceDomain {
 }
 
 export interface FargateWebServiceProps {
+  /** What the service is called in role and security group descriptions, e.g. `Auto-Pipe`. */
+  readonly displayName: string;
   readonly vpc: ec2.IVpc;
   readonly taskSubnets: ec2.SubnetSelection;
   readonly assignPublicIp: boolean;
@@ -34,6 +36,13 @@ export interface FargateWebServiceProps {
    * does not): without it the load balancer's health check alone decides. @default true
    */
   readonly containerHealthCheck?: boolean;
+  /** Plain settings of the container (endpoints, names): never secrets, which the template would show. @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Secrets ECS injects as environment variables when a task starts; only the execution role may
+   * read them, and the template holds their ARNs, never their values. @default - none
+   */
+  readonly secrets?: Readonly<Record<string, ecs.Secret>>;
   readonly cpu: number;
   readonly memoryLimitMiB: number;
   readonly desiredCount: number;
@@ -53,9 +62,9 @@ export interface FargateWebServiceProps {
 
 
 /**
- * The Auto-Pipe web service: Fargate tasks behind an internet-facing ALB, with a hardened
- * container, its own log group, separate execution and task roles, deployment circuit
- * breaker with rollback, and optional auto scaling.
+ * A web service on Fargate behind an internet-facing ALB, with a hardened container, its own log
+ * group, separate execution and task roles, deployment circuit breaker with rollback, and
+ * optional auto scaling. Auto-Pipe's service, and the e-commerce backend's.
  */
 export class FargateWebService extends Construct {
   readonly cluster: ecs.Cluster;
@@ -70,6 +79,8 @@ export class FargateWebService extends Construct {
   readonly accessLogBucket?: s3.Bucket;
   /** https://<domain name>, or http://<load balancer DNS name> without a domain */
   readonly url: string;
+  /** What every container of the task shares: image, user, hardening, logs and secrets. */
+  private readonly containerBase: ecs.ContainerDefinitionOptions;
 
   constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
     super(scope, id);
@@ -90,11 +101,11 @@ export class FargateWebService extends Construct {
     // The execution role is ECS's (pull the image, write logs); the task role is the app's and
     // holds nothing, so a compromised container gets no AWS permissions.
     const executionRole = new iam.Role(this, 'ExecutionRole', {
-      description: 'ECS pulls the Auto-Pipe image and writes its logs',
+      description: `ECS pulls the ${props.displayName} image and writes its logs`,
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
     });
     const taskRole = new iam.Role(this, 'TaskRole', {
-      description: 'The Auto-Pipe container itself: no permissions',
+      description: `The ${props.displayName} container itself: no permissions`,
       // Only ECS tasks of this account may assume it (confused-deputy protection).
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
         ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
@@ -122,21 +133,20 @@ export class FargateWebService extends Construct {
       mountOptions: [ecs.TmpfsMountOption.NOEXEC, ecs.TmpfsMountOption.NOSUID, ecs.TmpfsMountOption.NODEV],
     });
 
-    this.container = this.taskDefinition.addContainer('Web', {
+    this.containerBase = {
       image: props.image,
       user: props.user,
       readonlyRootFilesystem: true,
+      linuxParameters,
+      environment: props.environment === undefined ? undefined : { ...props.environment },
+      secrets: props.secrets === undefined ? undefined : { ...props.secrets },
+    };
+    this.container = this.taskDefinition.addContainer('Web', {
+      ...this.containerBase,
       // A hard limit equal to the task's memory: the container can never be starved by a sidecar added later.
       memoryLimitMiB: props.memoryLimitMiB,
-      linuxParameters,
       portMappings: [{ containerPort: props.containerPort, name: 'http' }],
-      logging: ecs.LogDrivers.awsLogs({
-        logGroup: this.logGroup,
-        streamPrefix: 'web',
-        // A slow log pipe must never stall requests; the buffer absorbs bursts.
-        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
-        maxBufferSize: Size.mebibytes(25),
-      }),
+      logging: this.logDriver('web'),
       // busybox wget ships with both the Alpine-based service image and the placeholder.
       healthCheck:
         props.containerHealthCheck === false
@@ -153,7 +163,7 @@ export class FargateWebService extends Construct {
 
     const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc: props.vpc,
-      description: 'Auto-Pipe tasks: HTTP from the load balancer only; HTTPS out to ECR and CloudWatch',
+      description: `${props.displayName} tasks: HTTP from the load balancer only; HTTPS out to ECR and CloudWatch`,
       allowAllOutbound: false,
     });
     serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECR, CloudWatch Logs over HTTPS');
@@ -280,6 +290,34 @@ export class FargateWebService extends Construct {
         scaleInCooldown: Duration.seconds(300),
       });
     }
+  }
+
+  /**
+   * A command that runs to completion in every new task before the web container starts (an init
+   * container): the same image, user, hardening and secrets, its own log stream. ECS starts the web
+   * container only when it exits 0, so a version whose step fails never takes traffic and the
+   * circuit breaker rolls the deployment back. The command must be safe to run more than once.
+   */
+  addSetupStep(name: string, command: string[]): ecs.ContainerDefinition {
+    const step = this.taskDefinition.addContainer(name, {
+      ...this.containerBase,
+      command,
+      // Done before the web container starts: ends, and takes the task down with it only by failing.
+      essential: false,
+      logging: this.logDriver(name.toLowerCase()),
+    });
+    this.container.addContainerDependencies({ container: step, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    return step;
+  }
+
+  private logDriver(streamPrefix: string): ecs.LogDriver {
+    return ecs.LogDrivers.awsLogs({
+      logGroup: this.logGroup,
+      streamPrefix,
+      // A slow log pipe must never stall requests; the buffer absorbs bursts.
+      mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      maxBufferSize: Size.mebibytes(25),
+    });
   }
 
   /**

@@ -28,6 +28,24 @@ export type ServiceAlarm =
   | 'latencyP99'
   | 'runningTasks';
 
+/** An alarm's settings, its description said in words that tell the reader what to do. */
+export type NotifyingAlarmSpec = Omit<cloudwatch.AlarmProps, 'alarmDescription'> & { readonly description: string };
+
+/**
+ * An alarm named after `key` (`cpu` → `CpuAlarm`) that notifies `topic` when it fires and when it
+ * clears: the one way every AWS lab's alarms reach someone.
+ */
+export function notifyingAlarm(scope: Construct, key: string, topic: sns.ITopic, spec: NotifyingAlarmSpec): cloudwatch.Alarm {
+  const { description, ...alarmProps } = spec;
+  const created = new cloudwatch.Alarm(scope, `${key[0].toUpperCase()}${key.slice(1)}Alarm`, {
+    alarmDescription: description,
+    ...alarmProps,
+  });
+  created.addAlarmAction(new actions.SnsAction(topic));
+  created.addOkAction(new actions.SnsAction(topic));
+  return created;
+}
+
 /**
  * CloudWatch for Auto-Pipe, in the course's RED + USE terms: alarms on errors, latency,
  * saturation and availability, each notifying an SNS topic when it fires and when it clears,
@@ -85,19 +103,7 @@ export class ServiceMonitoring extends Construct {
     const running = taskCount('RunningTaskCount');
     const desired = taskCount('DesiredTaskCount');
 
-    const alarm = (
-      key: ServiceAlarm,
-      spec: Omit<cloudwatch.AlarmProps, 'alarmDescription'> & { readonly description: string },
-    ) => {
-      const { description, ...alarmProps } = spec;
-      const created = new cloudwatch.Alarm(this, `${key[0].toUpperCase()}${key.slice(1)}Alarm`, {
-        alarmDescription: description,
-        ...alarmProps,
-      });
-      created.addAlarmAction(new actions.SnsAction(this.topic));
-      created.addOkAction(new actions.SnsAction(this.topic));
-      return created;
-    };
+    const alarm = (key: ServiceAlarm, spec: NotifyingAlarmSpec) => notifyingAlarm(this, key, this.topic, spec);
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
     const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     // No requests means no errors and no latency: missing data is fine there.

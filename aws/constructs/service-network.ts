@@ -12,6 +12,12 @@ export interface ServiceNetworkProps {
   readonly natGateways: number;
   readonly flowLogRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Isolated subnets for data stores: no route to or from the internet, reachable only from inside
+   * the VPC. Also routes S3 traffic (ECR's image layers) through a gateway endpoint, which is free and
+   * keeps those bytes off the NAT gateways' per-GB charge. @default false
+   */
+  readonly dataSubnets?: boolean;
 }
 
 /** A VPC over two AZs with flow logs, and where the service's tasks should run in it. */
@@ -21,6 +27,8 @@ export class ServiceNetwork extends Construct {
   /** Tasks in public subnets need a public IP to reach ECR and CloudWatch. */
   readonly assignPublicIp: boolean;
   readonly flowLogGroup: logs.LogGroup;
+  /** The isolated subnets, when asked for. */
+  readonly dataSubnets?: ec2.SubnetSelection;
 
   constructor(scope: Construct, id: string, props: ServiceNetworkProps) {
     super(scope, id);
@@ -34,7 +42,9 @@ export class ServiceNetwork extends Construct {
         // Nothing is launched with an implicit public IP: dev's tasks ask for theirs explicitly.
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         ...(privateTasks ? [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 }] : []),
+        ...(props.dataSubnets ? [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }] : []),
       ],
+      gatewayEndpoints: props.dataSubnets ? { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } } : undefined,
       // Restricting the default security group needs a custom-resource Lambda (an asset);
       // nothing in this VPC uses the default group, every resource gets its own.
       restrictDefaultSecurityGroup: false,
@@ -52,5 +62,6 @@ export class ServiceNetwork extends Construct {
 
     this.taskSubnets = { subnetType: privateTasks ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC };
     this.assignPublicIp = !privateTasks;
+    if (props.dataSubnets) this.dataSubnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   }
 }
