@@ -12,8 +12,11 @@ export type AutoPipeAppOptions = CdkAppOptions;
  * throws a ConfigError before any stack exists. cdk-nag's AwsSolutions pack runs at synth.
  */
 export function createAutoPipeApp(options: AutoPipeAppOptions = {}): App {
-  const app = createCdkApp(options);
+  return addAutoPipeStacks(createCdkApp(options));
+}
 
+/** Auto-Pipe's stacks in `app`, from its context (validated first). */
+export function addAutoPipeStacks(app: App): App {
   const configs = readAutoPipeConfigs(
     (key) => app.node.tryGetContext(key),
     Object.keys(app.node.getAllContext()),

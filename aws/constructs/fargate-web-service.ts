@@ -307,6 +307,10 @@ export class FargateWebService extends Construct {
       logging: this.logDriver(name.toLowerCase()),
     });
     this.container.addContainerDependencies({ container: step, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: `${GUARD}::ecs_task_definition_memory_hard_limit_check`,
+      reason: `The setup step ${name} has no container-level memory limit: it runs to completion before the web container starts, and the task's memory, which Fargate enforces for the whole task, caps it. The web container, the one that runs for days, has its hard limit.`,
+    });
     return step;
   }
 
