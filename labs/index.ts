@@ -6,13 +6,14 @@
 import type { Lab } from './cli/lab';
 import { lab as autoPipe } from './auto-pipe/lab';
 import { lab as cloudsql } from './cloudsql/lab';
+import { lab as ecommerceBackend } from './ecommerce-backend/lab';
 import { lab as gcpPlatform } from './gcp-platform/lab';
 import { lab as gke } from './gke/lab';
 import { lab as k8sWebApp } from './k8s-web-app/lab';
 import { lab as orderProcessing } from './order-processing/lab';
 import { lab as testingIac } from './testing-iac/lab';
 
-export const LABS = [autoPipe, gke, cloudsql, gcpPlatform, k8sWebApp, orderProcessing, testingIac] as const;
+export const LABS = [autoPipe, ecommerceBackend, gke, cloudsql, gcpPlatform, k8sWebApp, orderProcessing, testingIac] as const;
 export type LabId = (typeof LABS)[number]['id'];
 export const LAB_IDS: readonly LabId[] = LABS.map((lab) => lab.id);
 

@@ -58,6 +58,11 @@ export interface FargateWebServiceProps {
   readonly accessLogs?: boolean;
   /** Turn on the load balancer's deletion protection (a production entry point). @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * Container Insights: per-task metrics and the task counts ServiceMonitoring alarms on, about $12 a
+   * month for one service. @default true
+   */
+  readonly containerInsights?: boolean;
 }
 
 
@@ -74,8 +79,8 @@ export class FargateWebService extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly logGroup: logs.LogGroup;
-  /** Where Container Insights writes the cluster's performance events. */
-  readonly containerInsightsLogGroup: logs.LogGroup;
+  /** Where Container Insights writes the cluster's performance events, when it is on. */
+  readonly containerInsightsLogGroup?: logs.LogGroup;
   readonly accessLogBucket?: s3.Bucket;
   /** https://<domain name>, or http://<load balancer DNS name> without a domain */
   readonly url: string;
@@ -88,7 +93,7 @@ export class FargateWebService extends Construct {
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      containerInsightsV2: props.containerInsights === false ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED,
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -192,16 +197,25 @@ export class FargateWebService extends Construct {
       });
     }
 
-    // Container Insights writes to this fixed name, and creates the group itself (kept forever, outside
-    // the stack) unless it exists. Created by the stack before the service starts its tasks, it gets
-    // the profile's retention and goes with the stack in dev.
-    this.containerInsightsLogGroup = new logs.LogGroup(this, 'ContainerInsightsLogs', {
-      logGroupName: `/aws/ecs/containerinsights/${this.cluster.clusterName}/performance`,
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
-    });
-    acknowledgeLogGroupRules(this.containerInsightsLogGroup);
-    this.service.node.addDependency(this.containerInsightsLogGroup);
+    if (props.containerInsights === false) {
+      for (const id of ['AwsSolutions-ECS4', `${GUARD}::ecs_cluster_container_insights_enabled_check`]) {
+        Validations.of(this.cluster).acknowledge({
+          id,
+          reason: 'Container Insights is off to keep a learner\'s dev under $2 a day (about $12 a month for one service); the service\'s CPU and memory still reach CloudWatch, and the task-count alarm reads the target group\'s healthy hosts instead. prod has it on.',
+        });
+      }
+    } else {
+      // Container Insights writes to this fixed name, and creates the group itself (kept forever, outside
+      // the stack) unless it exists. Created by the stack before the service starts its tasks, it gets
+      // the profile's retention and goes with the stack in dev.
+      this.containerInsightsLogGroup = new logs.LogGroup(this, 'ContainerInsightsLogs', {
+        logGroupName: `/aws/ecs/containerinsights/${this.cluster.clusterName}/performance`,
+        retention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+      });
+      acknowledgeLogGroupRules(this.containerInsightsLogGroup);
+      this.service.node.addDependency(this.containerInsightsLogGroup);
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

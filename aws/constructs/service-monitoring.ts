@@ -16,6 +16,11 @@ export interface ServiceMonitoringProps {
   readonly name: string;
   /** Subscribed to the alarm topic; the address must confirm the subscription. @default - none */
   readonly alarmEmail?: string;
+  /**
+   * Without Container Insights (`{ desiredCount }`), the task-count alarm and graph read the target
+   * group's healthy hosts against the desired count. @default - Container Insights' task counts
+   */
+  readonly withoutContainerInsights?: { readonly desiredCount: number };
 }
 
 /** What each alarm watches; the keys name the alarms in the template and in tests. */
@@ -102,6 +107,7 @@ export class ServiceMonitoring extends Construct {
       });
     const running = taskCount('RunningTaskCount');
     const desired = taskCount('DesiredTaskCount');
+    const healthy = targetGroup.metrics.healthyHostCount({ period: oneMinute, statistic: 'Minimum' });
 
     const alarm = (key: ServiceAlarm, spec: NotifyingAlarmSpec) => notifyingAlarm(this, key, this.topic, spec);
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
@@ -137,12 +143,17 @@ export class ServiceMonitoring extends Construct {
       }),
       runningTasks: alarm('runningTasks', {
         description: 'Fewer tasks running than desired for 5 minutes: tasks crash or cannot start (see the service events)',
-        metric: new cloudwatch.MathExpression({
-          expression: 'desired - running',
-          usingMetrics: { desired, running },
-          period: oneMinute,
-        }),
-        threshold: 0, comparisonOperator: above, evaluationPeriods: 5,
+        ...(props.withoutContainerInsights === undefined
+          ? {
+              metric: new cloudwatch.MathExpression({
+                expression: 'desired - running',
+                usingMetrics: { desired, running },
+                period: oneMinute,
+              }),
+              threshold: 0, comparisonOperator: above,
+            }
+          : { metric: healthy, threshold: props.withoutContainerInsights.desiredCount, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD }),
+        evaluationPeriods: 5,
         // A service that should run but reports nothing is down.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
@@ -169,7 +180,9 @@ export class ServiceMonitoring extends Construct {
     this.dashboard.addWidgets(
       graph('CPU utilization', [[cpu, 'CPU %']], percent),
       graph('Memory utilization', [[memory, 'Memory %']], percent),
-      graph('Tasks', [[running, 'Running'], [desired, 'Desired']], { min: 0 }),
+      props.withoutContainerInsights === undefined
+        ? graph('Tasks', [[running, 'Running'], [desired, 'Desired']], { min: 0 })
+        : graph('Tasks', [[healthy, 'Healthy in the target group']], { min: 0 }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 3 }),

@@ -118,6 +118,7 @@ export class EcommerceBackendStack extends Stack {
       },
       accessLogs: config.retainData,
       deletionProtection: config.retainData,
+      containerInsights: config.containerInsights,
     });
     Validations.of(this.web.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
@@ -143,6 +144,7 @@ export class EcommerceBackendStack extends Stack {
       targetGroup: this.web.targetGroup,
       name: `ecommerce-backend-${config.profile}`,
       alarmEmail: config.alarmEmail,
+      withoutContainerInsights: config.containerInsights ? undefined : { desiredCount: config.service.desiredCount },
     });
     this.dataMonitoring = new DataTierMonitoring(this, 'DataMonitoring', {
       database: this.database.instance,

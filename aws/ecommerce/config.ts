@@ -78,6 +78,8 @@ export interface EcommerceConfig {
   readonly alarmEmail?: string;
   readonly domain?: ServiceDomain;
   readonly service: FargateSize;
+  /** Container Insights (about $12 a month for one service): prod only, to keep dev under $2 a day. */
+  readonly containerInsights: boolean;
   readonly database: EcommerceDatabaseConfig;
   readonly cache: EcommerceCacheConfig;
   /** prod keeps data (a final database snapshot, images, logs) and refuses deletion; dev deletes everything. */
@@ -175,6 +177,7 @@ export function readEcommerceConfig(context: ContextReader, keys: readonly strin
     alarmEmail: optional(context, 'alarmEmail', readAlarmEmail),
     domain: readDomain(profile, context, region),
     service: readFargateSize(context, defaults.service),
+    containerInsights: defaults.production,
     database: {
       postgresVersion: optional(context, 'postgresVersion', readPostgresVersion) ?? '17',
       instanceClass: optional(context, 'dbInstanceClass', readDbInstanceClass) ?? defaults.dbInstanceClass,

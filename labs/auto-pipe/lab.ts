@@ -10,10 +10,11 @@ export const lab = defineLab({
   level: 'intermediate',
   minutes: 120,
   // prod serves HTTPS on a name of the learner's: offline it is built with the documentation example.
-  source: { kind: 'cdk', requiredContext: { prod: EXAMPLE_DOMAIN } },
+  source: { kind: 'cdk', app: 'auto-pipe', requiredContext: { prod: EXAMPLE_DOMAIN } },
   uses: ['AutoPipeRegistry-<profile>', 'AutoPipeService-<profile>'],
   code: ['aws/', 'labs/auto-pipe/service/', '.github/workflows/auto-pipe.yml', 'cdk.json'],
-  tests: ['test/aws/', 'test/labs/auto-pipe'],
+  // test/aws/ holds the AWS labs' shared parts and Auto-Pipe; the e-commerce lab's own tests are apart.
+  tests: ['test/aws/(?!ecommerce/)', 'test/labs/auto-pipe'],
   example: { githubRepo: 'your-org/auto-pipe' },
   exercises,
 });

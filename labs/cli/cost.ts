@@ -174,7 +174,9 @@ const MODELS: Record<string, Model> = {
     const task = ctx.used(service, 'AWS::ECS::TaskDefinition');
     if (task === undefined) throw new Error(`${service.id}: a Fargate service without a task definition cannot be priced.`);
     const p = service.props;
-    const tasks = Number(p.DesiredCount ?? 1);
+    // An auto-scaled service leaves the count to its scaling target: it runs at least MinCapacity tasks.
+    const scaling = ctx.ofType('AWS::ApplicationAutoScaling::ScalableTarget').find((t) => t.uses.includes(service.id));
+    const tasks = Number(p.DesiredCount ?? scaling?.props.MinCapacity ?? 1);
     const vcpu = Number(task.props.Cpu) / 1024;
     const gb = Number(task.props.Memory) / 1024;
     const arm = task.props.RuntimePlatform?.CpuArchitecture === 'ARM64';
@@ -282,6 +284,31 @@ const MODELS: Record<string, Model> = {
     const band = gb <= 4 ? 'M1' : 'M2';
     return [ctx.hourly(`Memorystore for Redis, ${tier}`, gb, `${gb} GB`, `redis:${tier}:${band}`)];
   },
+
+  'rds-instance': (db, ctx) => {
+    const p = db.props;
+    const cls = String(p.DBInstanceClass);
+    const copies = p.MultiAZ === true ? 2 : 1;
+    const az = copies === 2 ? ' (Multi-AZ: primary and standby)' : '';
+    const storage = Number(p.AllocatedStorage);
+    const items = [
+      ctx.hourly(`RDS for PostgreSQL ${cls}${az}`, copies, `${copies} instance${s(copies)}`, `rds-postgres:${cls}`),
+      ctx.monthly(`RDS gp3 storage${az}`, storage * copies, `${storage} GB × ${copies}`, 'rdsGp3GbMonth'),
+    ];
+    // RDS creates the master password's secret itself: it is billed, but is no resource of the template.
+    if (p.ManageMasterUserPassword === true) items.push(ctx.monthly('Secrets Manager secret (master password, RDS-managed)', 1, '1 secret', 'secretMonth'));
+    return items;
+  },
+
+  'elasticache-replication-group': (group, ctx) => {
+    const nodes = Number(group.props.NumCacheClusters ?? 1);
+    const type = String(group.props.CacheNodeType);
+    const engine = String(group.props.Engine);
+    if (engine !== 'valkey') throw new Error(`${group.id}: only ElastiCache for Valkey is priced (got ${engine}).`);
+    return [ctx.hourly(`ElastiCache for Valkey ${type}`, nodes, `${nodes} node${s(nodes)}`, `valkey:${type}`)];
+  },
+
+  secret: (_secret, ctx) => [ctx.monthly('Secrets Manager secret', 1, '1 secret', 'secretMonth')],
 
   'secret-version': (_v, ctx) => [ctx.monthly('Secret Manager version', 1, '1 active version', 'secretVersionMonth')],
   'storage-bucket': (_b, ctx) => [ctx.usage('Cloud Storage', 'storageGbStored', 'storageStandardGbMonth')],

@@ -12,6 +12,8 @@ import type { LabResource } from './resources';
 export type LabSource =
   | {
       readonly kind: 'cdk';
+      /** The lab's stacks in aws/app.ts (`-c lab=<app>`). */
+      readonly app: 'auto-pipe' | 'ecommerce-backend';
       /** Context a profile cannot synthesize without (prod's HTTPS name), for the kit's offline builds of it. */
       readonly requiredContext?: Partial<Record<Profile, Readonly<Record<string, string>>>>;
     }

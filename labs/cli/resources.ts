@@ -20,6 +20,8 @@ export interface LabResource {
   readonly props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tool-specific shapes
   /** Ids of the other resources this one uses (refers to, selects, or routes to). */
   readonly uses: readonly string[];
+  /** CloudFormation's DeletionPolicy (Retain, Snapshot, Delete), when the template sets one. */
+  readonly deletionPolicy?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ function cfnResources(assembly: CloudAssembly): LabResource[] {
           group: stack.stackName,
           props: resource.Properties ?? {},
           uses: [...refs].filter((ref) => ref !== logicalId && logicalIds.has(ref)).sort().map((ref) => `${stack.stackName}/${ref}`),
+          ...(resource.DeletionPolicy === undefined ? {} : { deletionPolicy: resource.DeletionPolicy }),
         };
       });
   });
@@ -62,6 +65,7 @@ interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any resource type
   readonly DependsOn?: string | string[];
+  readonly DeletionPolicy?: string;
   readonly Metadata?: Record<string, unknown>;
 }
 

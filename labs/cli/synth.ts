@@ -44,12 +44,13 @@ async function synthesize(lab: Lab, profile: Profile, options: SynthOptions): Pr
   switch (lab.source.kind) {
     case 'cdk': {
       // Loaded on demand: each tool's libraries take a second to load, and a command needs one tool.
-      const { createAutoPipeApp } = await import('../../aws/auto-pipe/app');
+      const [{ createCdkApp }, { AWS_LABS }] = await Promise.all([import('../../aws/constructs/cdk-app'), import('../../aws/labs')]);
       // Written into dist/ it is synthesized aside and published whole: concurrent synths never mix.
       const outdir = write ? stagingDir() : mkdtempSync(join(tmpdir(), 'iac-lab-'));
       try {
         // validate: false (the exercise checks, cost, diagrams) also skips the Guard rules, 4 s a synth.
-        const assembly = createAutoPipeApp({ context: { ...lab.source.requiredContext?.[profile], ...overrides, env: profile }, outdir, validate: options.validate, controlTowerRules: options.validate }).synth();
+        const app = createCdkApp({ context: { ...lab.source.requiredContext?.[profile], ...overrides, env: profile }, outdir, validate: options.validate, controlTowerRules: options.validate });
+        const assembly = AWS_LABS[lab.source.app](app).synth();
         const resources = fromCloudAssembly(assembly);
         if (!write) return { lab: lab.id, profile, resources, files: [] };
         const sizes = assembly.stacks.map((stack) => ({ name: basename(stack.templateFullPath), bytes: statSync(stack.templateFullPath).size }));
