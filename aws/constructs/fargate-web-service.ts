@@ -198,7 +198,7 @@ export class FargateWebService extends Construct {
     }
 
     if (props.containerInsights === false) {
-      for (const id of ['AwsSolutions-ECS4', `${GUARD}::ecs_cluster_container_insights_enabled_check`]) {
+      for (const id of ['AwsSolutions-ECS4', `${GUARD}::ecs_container_insights_enabled_check`]) {
         Validations.of(this.cluster).acknowledge({
           id,
           reason: 'Container Insights is off to keep a learner\'s dev under $2 a day (about $12 a month for one service); the service\'s CPU and memory still reach CloudWatch, and the task-count alarm reads the target group\'s healthy hosts instead. prod has it on.',

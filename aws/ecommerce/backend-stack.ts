@@ -125,7 +125,7 @@ export class EcommerceBackendStack extends Stack {
       reason: 'The plain environment holds endpoints and names only (DB_HOST, DB_PORT, DB_NAME, CACHE_HOST, CACHE_PORT); every credential is an ECS secret read from Secrets Manager when the task starts.',
     });
     // The only way into either data store: from the service's tasks, on its port.
-    this.database.instance.connections.allowDefaultPortFrom(this.web.service, 'PostgreSQL from the e-commerce service');
+    this.database.connections.allowDefaultPortFrom(this.web.service, 'PostgreSQL from the e-commerce service');
     this.cache.connections.allowDefaultPortFrom(this.web.service, 'Valkey from the e-commerce service');
 
     if (config.image.kind === 'registry') {

@@ -4,7 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledgeLogGroupRules, GUARD } from '../constructs/cdk-app';
+import { acknowledgeLogGroupRules } from '../constructs/cdk-app';
 import type { EcommerceCacheConfig } from './config';
 
 /**
@@ -108,20 +108,10 @@ export class ShopCache extends Construct {
     this.port = this.replicationGroup.attrPrimaryEndPointPort;
     this.nodeIds = Array.from({ length: props.nodes }, (_, i) => `${props.identifier}-${String(i + 1).padStart(3, '0')}`);
 
-    Validations.of(this.replicationGroup).acknowledge({
-      id: 'AwsSolutions-AEC5',
-      reason: 'Valkey keeps its standard port: the cache is only in isolated subnets and its security group admits the service alone; a non-standard port would hide nothing from a scan inside the VPC.',
-    });
     if (!failover) {
       Validations.of(this.replicationGroup).acknowledge({
         id: 'AwsSolutions-AEC4',
         reason: 'dev runs one cache node: a replica in a second AZ would double the cache bill of a lab torn down after each session. prod runs a primary and a replica with automatic failover.',
-      });
-    }
-    if (props.snapshotRetentionDays === 0) {
-      Validations.of(this.replicationGroup).acknowledge({
-        id: `${GUARD}::elasticache_redis_cluster_automatic_backup_check`,
-        reason: 'dev keeps carts and cached catalog pages only: everything in it is rebuilt from PostgreSQL or expires within days. prod keeps a week of daily snapshots.',
       });
     }
   }

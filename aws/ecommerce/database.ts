@@ -20,6 +20,9 @@ export interface ShopDatabaseProps extends EcommerceDatabaseConfig {
   readonly logRetention: logs.RetentionDays;
 }
 
+/** PostgreSQL's standard port, literal in the security group rules so a reader (and a test) sees it. */
+export const DATABASE_PORT = 5432;
+
 /** The master login: not `postgres`, the name every scanner tries first. */
 export const DATABASE_ADMIN_USER = 'shop_admin';
 
@@ -34,6 +37,8 @@ export class ShopDatabase extends Construct {
   /** The master login (`username`, `password`), created and rotated by RDS. */
   readonly secret: secretsmanager.ISecret;
   readonly databaseName: string;
+  /** Who may connect: `connections.allowDefaultPortFrom(service)` opens 5432 to it. */
+  readonly connections: ec2.Connections;
   readonly logGroups: readonly logs.LogGroup[];
 
   constructor(scope: Construct, id: string, props: ShopDatabaseProps) {
@@ -71,6 +76,7 @@ export class ShopDatabase extends Construct {
       description: 'E-commerce database: PostgreSQL from the service only',
       allowAllOutbound: false,
     });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(DATABASE_PORT) });
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       instanceIdentifier: props.identifier,
@@ -80,6 +86,7 @@ export class ShopDatabase extends Construct {
       vpcSubnets: props.subnets,
       securityGroups: [securityGroup],
       publiclyAccessible: false,
+      port: DATABASE_PORT,
       databaseName: this.databaseName,
       credentials: rds.Credentials.fromUsername(DATABASE_ADMIN_USER),
       manageMasterUserPassword: true,

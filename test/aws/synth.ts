@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
-import { GUARD } from '../../aws/constructs/cdk-app';
+import { type CdkAppOptions, GUARD } from '../../aws/constructs/cdk-app';
 import { CONTEXT_KEYS, EXAMPLE_DOMAIN } from '../../aws/auto-pipe/config';
 
 /** The context a learner deploys with: a repository to trust. */
@@ -73,7 +73,19 @@ export function synthAutoPipe(
   contexts: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[],
   options: { readonly validate?: boolean } = {},
 ): SynthesizedAutoPipe {
-  const runs = (Array.isArray(contexts) ? contexts : [contexts]).map((context) => synthOne(context, options));
+  return synthLab((appOptions) => createAutoPipeApp({ ...appOptions, context: testContext(appOptions.context) }), contexts, options);
+}
+
+/** An AWS lab's app factory, as the lab's own `create...App` takes options. */
+export type AppFactory = (options: CdkAppOptions & { readonly context: Record<string, unknown> }) => App;
+
+/** synthAutoPipe for any AWS lab: `createApp` builds the lab's app from the options each synth gives it. */
+export function synthLab(
+  createApp: AppFactory,
+  contexts: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[],
+  options: { readonly validate?: boolean } = {},
+): SynthesizedAutoPipe {
+  const runs = (Array.isArray(contexts) ? contexts : [contexts]).map((context) => synthOne(createApp, context, options));
   const holding = (id: string) => {
     const run = runs.find((r) => r.app.node.tryFindChild(id) !== undefined);
     if (run === undefined) throw new Error(`no stack ${id} in this synth`);
@@ -96,12 +108,12 @@ interface SynthRun {
   readonly findings: readonly Finding[];
 }
 
-function synthOne(context: Readonly<Record<string, unknown>>, options: { readonly validate?: boolean }): SynthRun {
-  const outdir = mkdtempSync(join(tmpdir(), 'auto-pipe-test-'));
+function synthOne(createApp: AppFactory, context: Readonly<Record<string, unknown>>, options: { readonly validate?: boolean }): SynthRun {
+  const outdir = mkdtempSync(join(tmpdir(), 'aws-lab-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   // The Guard rules run once per file in describePolicy, on the written templates: inside every synth
   // they would add about 4 s to each.
-  const app = createAutoPipeApp({ context: testContext(context), outdir, validate: options.validate, controlTowerRules: false });
+  const app = createApp({ context: { ...context }, outdir, validate: options.validate, controlTowerRules: false });
   const assembly = app.synth();
 
   const json = (id: string) => JSON.parse(readFileSync(join(outdir, `${id}.template.json`), 'utf8')) as CfnTemplate;
