@@ -1,0 +1,37 @@
+import { describeEcommercePolicy } from './policy';
+
+describeEcommercePolicy(
+  'prod',
+  [
+    'EcommerceBackend-prod/Cache/AuthToken AwsSolutions-SMG4',
+    'EcommerceBackend-prod/Database/Instance AwsSolutions-RDS11',
+    'EcommerceBackend-prod/Database/Instance/MonitoringRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+    'EcommerceBackend-prod/SessionSecret AwsSolutions-SMG4',
+    'EcommerceBackend-prod/Web/AccessLogs AwsSolutions-S1',
+    'EcommerceBackend-prod/Web/ExecutionRole AwsSolutions-IAM5[Resource::*]',
+    'EcommerceBackend-prod/Web/LoadBalancer AwsSolutions-EC23',
+    'EcommerceBackend-prod/Web/TaskDefinition AwsSolutions-ECS2',
+  ],
+  [
+    'EcommerceBackend-prod/Cache/SlowLog cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'EcommerceBackend-prod/Cache/SlowLog cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'EcommerceBackend-prod/Database/Instance cdk-validator-cfnguard::rds_instance_no_default_ports_check',
+    'EcommerceBackend-prod/Database/Instance cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check',
+    'EcommerceBackend-prod/Database/PostgresqlLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'EcommerceBackend-prod/Database/PostgresqlLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'EcommerceBackend-prod/Database/UpgradeLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'EcommerceBackend-prod/Database/UpgradeLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'EcommerceBackend-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'EcommerceBackend-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
+    'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
+    'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+    'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_versioning_enabled_check',
+    'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+    'EcommerceBackend-prod/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'EcommerceBackend-prod/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'EcommerceBackend-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    'EcommerceBackend-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    'EcommerceBackend-prod/Web/TaskDefinition cdk-validator-cfnguard::ecs_task_definition_memory_hard_limit_check',
+  ],
+);
