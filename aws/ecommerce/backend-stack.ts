@@ -66,6 +66,7 @@ export class EcommerceBackendStack extends Stack {
       logRetention: config.logRetention,
     });
     this.sessionSecret = new secretsmanager.Secret(this, 'SessionSecret', {
+      secretName: `${name}/session-secret`,
       description: `HMAC key the ${name} service signs session tokens with`,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,

@@ -46,6 +46,8 @@ export class ShopCache extends Construct {
     const failover = props.nodes > 1;
 
     this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+      // Named after the cache, so the deploy policy can scope Secrets Manager to this lab's secrets.
+      secretName: `${props.identifier}/cache-auth-token`,
       description: `AUTH token of the ${props.identifier} cache (ElastiCache: 16 to 128 printable characters, no @ " /)`,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -103,6 +105,9 @@ export class ShopCache extends Construct {
         },
       ],
     });
+
+    // prod takes a final snapshot when the stack deletes the cache: carts survive a rebuild.
+    this.replicationGroup.applyRemovalPolicy(props.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
 
     this.host = this.replicationGroup.attrPrimaryEndPointAddress;
     this.port = this.replicationGroup.attrPrimaryEndPointPort;

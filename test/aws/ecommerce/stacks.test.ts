@@ -175,7 +175,8 @@ describe('prod: highly available, and the data outlives the stack', () => {
     });
   });
 
-  test('the cache: a primary and a replica in two AZs with automatic failover, a week of snapshots', () => {
+  test('the cache: a primary and a replica in two AZs with automatic failover, a week of snapshots, a final one on delete', () => {
+    expect(only(BACKEND, 'AWS::ElastiCache::ReplicationGroup')[1]).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
     expect(only(BACKEND, 'AWS::ElastiCache::ReplicationGroup')[1].Properties).toMatchObject({
       NumCacheClusters: 2, AutomaticFailoverEnabled: true, MultiAZEnabled: true, SnapshotRetentionLimit: 7,
     });
