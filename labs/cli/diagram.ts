@@ -34,6 +34,10 @@ const SHAPES: Record<string, Shape> = {
   'AWS::SNS::Topic': { label: 'SNS topic' },
   'AWS::CloudWatch::Alarm': { label: 'CloudWatch alarm' },
   'AWS::CloudWatch::Dashboard': { label: 'CloudWatch dashboard' },
+  'AWS::RDS::DBInstance': { label: 'RDS for PostgreSQL', store: true },
+  'AWS::ElastiCache::ReplicationGroup': { label: 'ElastiCache for Valkey', store: true },
+  'AWS::SecretsManager::Secret': { label: 'secret', store: true },
+  'AWS::KMS::Key': { label: 'KMS key' },
 
   'gcp:compute/network:Network': { label: 'VPC network' },
   'gcp:compute/subnetwork:Subnetwork': { label: 'subnet' },
