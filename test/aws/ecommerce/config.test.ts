@@ -34,7 +34,7 @@ test.each<[string, Record<string, unknown>, string]>([
   [
     'an instance class without its db. prefix',
     { dbInstanceClass: 't4g.micro' },
-    expect.stringMatching(/^Invalid dbInstanceClass: received "t4g.micro"; expected one of db\.t4g\.micro, .*db\.r7g\.4xlarge \(RDS classes start with db\.: db\.t4g\.micro\)\.\n  Fix: npx cdk synth -c dbInstanceClass=db\.t4g\.micro/) as unknown as string,
+    expect.stringMatching(/^Invalid dbInstanceClass: received "t4g.micro"; expected one of db\.t4g\.micro, .*db\.r7g\.4xlarge \(RDS classes start with db\.: db\.t4g\.micro\)\.\n {2}Fix: npx cdk synth -c dbInstanceClass=db\.t4g\.micro/) as unknown as string,
   ],
   [
     'an instance class RDS does not offer',
@@ -70,7 +70,7 @@ test.each<[string, Record<string, unknown>, string]>([
   [
     'a typo of a key',
     { backupRetention: '7' },
-    expect.stringMatching(/^Invalid backupRetention: received "7"; expected one of the e-commerce backend context keys: env, region, .*\n  Fix: did you mean backupRetentionDays\?: npx cdk synth -c backupRetentionDays=7$/) as unknown as string,
+    expect.stringMatching(/^Invalid backupRetention: received "7"; expected one of the e-commerce backend context keys: env, region, .*\n {2}Fix: did you mean backupRetentionDays\?: npx cdk synth -c backupRetentionDays=7$/) as unknown as string,
   ],
   [
     'prod without its HTTPS name',

@@ -29,7 +29,7 @@ describe('list', () => {
     const rows = JSON.parse((await lab('list', '--json')).out);
     expect(rows.map((r: { id: string }) => r.id)).toEqual([...LAB_IDS]);
     const gke = LABS.find((l) => l.id === 'gke')!;
-    expect(rows[1]).toMatchObject({ id: 'gke', tool: 'Pulumi', cloud: 'GCP', devCostPerHour: estimateCost(gke, await synthesizeLab(gke, 'dev', { validate: false })).totalPerHour });
+    expect(rows.find((r: { id: string }) => r.id === 'gke')).toMatchObject({ id: 'gke', tool: 'Pulumi', cloud: 'GCP', devCostPerHour: estimateCost(gke, await synthesizeLab(gke, 'dev', { validate: false })).totalPerHour });
   });
 });
 
