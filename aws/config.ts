@@ -6,7 +6,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ConfigError, ConfigReader, closestKey } from '../common/config';
 import type { Profile } from '../common/profiles';
-import { EXAMPLE_DOMAIN } from './auto-pipe/example-domain';
+import { EXAMPLE_DOMAIN } from './example-domain';
 
 /** Reads one context value; `undefined` when the key is not set. */
 export type ContextReader = (key: string) => unknown;

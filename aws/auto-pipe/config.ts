@@ -9,7 +9,7 @@ import {
   type ContextReader, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, FARGATE_MEMORY, MAX_TASKS, optional as optionalValue, readAlarmEmail, readDomain, readFargateSize,
   readImageTag, readRegion, reader, rejectUnknownKeys, type ServiceDomain,
 } from '../config';
-import { EXAMPLE_DOMAIN } from './example-domain';
+import { EXAMPLE_DOMAIN } from '../example-domain';
 
 export { EXAMPLE_DOMAIN, FARGATE_MEMORY, PROFILES, type ContextReader, type Profile, type ServiceDomain };
 

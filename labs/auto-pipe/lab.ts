@@ -1,4 +1,4 @@
-import { EXAMPLE_DOMAIN } from '../../aws/auto-pipe/example-domain';
+import { EXAMPLE_DOMAIN } from '../../aws/example-domain';
 import { defineLab } from '../cli/lab';
 import { exercises } from './exercises';
 

@@ -5,6 +5,7 @@
  * so a lab's exercises can use these types and helpers without importing the list of labs.
  */
 import type { WrittenFile } from '../../common/dist';
+import type { AwsLabId } from '../../aws/labs';
 import type { Profile } from '../../common/profiles';
 import type { LabResource } from './resources';
 
@@ -13,7 +14,7 @@ export type LabSource =
   | {
       readonly kind: 'cdk';
       /** The lab's stacks in aws/app.ts (`-c lab=<app>`). */
-      readonly app: 'auto-pipe' | 'ecommerce-backend';
+      readonly app: AwsLabId;
       /** Context a profile cannot synthesize without (prod's HTTPS name), for the kit's offline builds of it. */
       readonly requiredContext?: Partial<Record<Profile, Readonly<Record<string, string>>>>;
     }

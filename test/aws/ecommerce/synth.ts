@@ -1,5 +1,5 @@
 /** Test support for the e-commerce lab: its app with the kit's defaults, synthesized as a learner deploys it. */
-import { EXAMPLE_DOMAIN } from '../../../aws/auto-pipe/example-domain';
+import { EXAMPLE_DOMAIN } from '../../../aws/example-domain';
 import { CONTEXT_KEYS } from '../../../aws/ecommerce/config';
 import { createEcommerceApp } from '../../../aws/ecommerce/app';
 import { type AppFactory, synthLab } from '../synth';
