@@ -130,6 +130,33 @@ test('the server (the image\'s CMD): JSON logs, ready against both stores, and o
   }
 });
 
+test('the server after RDS rotated the password: the first new connection is refused, it logs why and exits 1 so ECS starts a task with the current secret', async () => {
+  const port = await freePort();
+  const server = start(image.cmd, { ...env, PORT: String(port) });
+  const rotated = `rotated-${Date.now()}`;
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let up = false; !up; ) up = await fetch(`${base}/healthz`).then((res) => res.ok, () => false);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    // What a rotation does: a new password for the login, while the task holds the old one. Its
+    // open connections keep working (the password is checked at login only), so drop them too.
+    await tier.admin.query(`ALTER ROLE shop PASSWORD '${rotated}'`);
+    await tier.admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'shop'");
+    const answer = await fetch(`${base}/readyz`);
+    expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'authentication failed', cache: 'ok' } } });
+
+    const exit = await server.exit;
+    expect(exit).toMatchObject({ code: 1, stderr: '' });
+    const logs = jsonLines(exit.stdout);
+    expect(logs.find((line) => line.level === 'error')).toMatchObject({ msg: expect.stringMatching(/^database refused the password/) });
+    expect(logs.map((line) => line.msg)).toContain('stopped');
+  } finally {
+    server.child.kill('SIGKILL');
+    await tier.admin.query(`ALTER ROLE shop PASSWORD '${env.DB_PASSWORD}'`);
+  }
+});
+
 test.each([
   ['node dist/server.js', 'SESSION_SECRET'],
   ['node dist/migrate.js', 'DB_PASSWORD'],

@@ -27,12 +27,56 @@ function connectionConfig(config: DatabaseConfig): ClientConfig {
   };
 }
 
+/** SQLSTATE invalid_password: PostgreSQL refused the login's password. */
+export const INVALID_PASSWORD = '28P01';
+
+/** A client that reports a refused password to `onRejected` before its caller sees the error. */
+function clientReportingRejectedPasswords(onRejected: (err: Error) => void): typeof Client {
+  const notice = (err: unknown) => {
+    if ((err as { code?: unknown } | null)?.code === INVALID_PASSWORD) onRejected(err as Error);
+  };
+  return class extends Client {
+    override connect(): Promise<Client>;
+    override connect(callback: (err: Error) => void): void;
+    override connect(callback?: (err: Error) => void): Promise<Client> | void {
+      if (callback === undefined) {
+        return super.connect().then(
+          () => this,
+          (err: unknown) => {
+            notice(err);
+            throw err;
+          },
+        );
+      }
+      super.connect((err: Error) => {
+        if (err) notice(err);
+        callback(err);
+      });
+    }
+  };
+}
+
+export interface DatabasePoolOptions {
+  readonly max?: number;
+  /**
+   * Called when PostgreSQL refuses the password on a new connection. On ECS the password is the
+   * one Secrets Manager held when the task started; RDS rotates it every 7 days, after which only
+   * a new task (which reads the current one) can log in again. @default - nothing but the error
+   */
+  readonly onPasswordRejected?: (err: Error) => void;
+}
+
 /**
  * The pool the server shares across requests. Every setting that matters for TLS is explicit, so
  * PGSSLMODE and friends in the environment cannot weaken it.
  */
-export function createDatabasePool(config: DatabaseConfig, options: { readonly max?: number } = {}): Pool {
-  const pool = new Pool({ ...connectionConfig(config), max: options.max ?? 10, idleTimeoutMillis: 30_000 });
+export function createDatabasePool(config: DatabaseConfig, options: DatabasePoolOptions = {}): Pool {
+  const pool = new Pool({
+    ...connectionConfig(config),
+    max: options.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    ...(options.onPasswordRejected && { Client: clientReportingRejectedPasswords(options.onPasswordRejected) }),
+  });
   // An idle client losing its connection (a failover, a restart) is reported here instead of
   // crashing the process; the pool replaces it on the next checkout.
   pool.on('error', (err) => log.warn('database connection lost', errorFields(err)));

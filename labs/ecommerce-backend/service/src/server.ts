@@ -32,14 +32,18 @@ export function createHttpServer(app: App): Server {
 }
 
 /** What tests may vary beyond the configuration: the payment provider, TTLs, the listen address. */
-export type ServiceOptions = Pick<AppDeps, 'payments' | 'cartTtlSeconds' | 'catalogTtlSeconds'> & { readonly host?: string };
+export type ServiceOptions = Pick<AppDeps, 'payments' | 'cartTtlSeconds' | 'catalogTtlSeconds'> & {
+  readonly host?: string;
+  /** PostgreSQL refused the password on a new connection (see main). @default - requests fail with 5xx */
+  readonly onDatabasePasswordRejected?: () => void;
+};
 
 /** Starts the service with `config`; listens on `config.port` (0 picks a free port, for tests). */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
-  const db = createDatabasePool(config.database);
+  const { host, onDatabasePasswordRejected, ...overrides } = options;
+  const db = createDatabasePool(config.database, { onPasswordRejected: onDatabasePasswordRejected && (() => onDatabasePasswordRejected()) });
   const cache = new Cache(config.cache);
   cache.start();
-  const { host, ...overrides } = options;
   const app = createApp({ db, cache, sessionSecret: config.sessionSecret, ...overrides });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -78,12 +82,25 @@ export async function startService(config: Config, options: ServiceOptions = {})
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
   log.setLevel(config.logLevel);
-  const service = await startService(config);
-  const stop = (signal: NodeJS.Signals) => {
-    log.info('stopping', { signal });
+  let stopping = false;
+  const exit = (code: number) => {
+    if (stopping) return;
+    stopping = true;
     // The contract promises an exit within 20 s whatever happens.
     setTimeout(() => process.exit(1), 20_000).unref();
-    void service.shutdown().then(() => process.exit(0));
+    void service.shutdown().then(() => process.exit(code));
+  };
+  const service = await startService(config, {
+    // The password came from Secrets Manager when the task started; once RDS has rotated it, no new
+    // connection can log in. Exiting lets ECS replace the task with one that reads the current secret.
+    onDatabasePasswordRejected: () => {
+      log.error('database refused the password (rotated since this task started, or wrong): stopping so a new task reads the current one');
+      exit(1);
+    },
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    log.info('stopping', { signal });
+    exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
