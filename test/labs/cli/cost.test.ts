@@ -15,6 +15,7 @@ const resource = (id: string, type: string, props: Record<string, unknown> = {},
 const estimate = (lab: Lab, resources: LabResource[]) => estimateCost(lab, { lab: lab.id, profile: 'dev', resources, files: [] });
 const line = (e: ReturnType<typeof estimate>, item: RegExp) => e.resources.find((l) => item.test(l.item))!;
 const autoPipe = findLab('auto-pipe')!;
+const ecommerce = findLab('ecommerce-backend')!;
 const gke = findLab('gke')!;
 const cloudsql = findLab('cloudsql')!;
 
@@ -51,6 +52,28 @@ describe('AWS pricing from the template', () => {
     expect(line(e, /public IPv4 of the load balancer/).perHour).toBeCloseTo(0.01, 10);
     expect(e.resources.filter((l) => l.item === 'CloudWatch alarm').map((l) => l.perMonth)).toEqual([0.1, 0.2]);
     expect(line(e, /dashboard/).perMonth).toBe(3);
+  });
+
+  test('an auto-scaled service (no DesiredCount in the template) is priced at its scaling minimum', () => {
+    const scaled = resource('svc', 'AWS::ECS::Service', {}, ['td']);
+    const target = resource('scaling', 'AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 9 }, ['svc']);
+    expect(line(estimate(autoPipe, [task, scaled, target]), /vCPU/).detail).toBe('0.5 vCPU × 3 tasks at $0.04048 per vCPU-hour');
+  });
+
+  test('RDS bills an instance and its storage per copy: Multi-AZ two of each; the secret RDS manages is billed too', () => {
+    const db = (props: Record<string, unknown>) => resource('db', 'AWS::RDS::DBInstance', { DBInstanceClass: 'db.m7g.large', AllocatedStorage: '50', ...props });
+    const single = estimate(ecommerce, [db({ MultiAZ: false })]);
+    const multi = estimate(ecommerce, [db({ MultiAZ: true, ManageMasterUserPassword: true })]);
+    expect(line(multi, /^RDS for PostgreSQL/).perHour).toBeCloseTo(2 * line(single, /^RDS for PostgreSQL/).perHour, 10);
+    expect(line(multi, /storage/).perMonth).toBeCloseTo(2 * line(single, /storage/).perMonth, 10);
+    expect(single.resources.some((l) => /Secrets Manager/.test(l.item))).toBe(false);
+    expect(line(multi, /master password/).perMonth).toBe(0.4);
+  });
+
+  test('ElastiCache bills each node of a replication group; only Valkey is priced', () => {
+    const group = (engine: string) => resource('cache', 'AWS::ElastiCache::ReplicationGroup', { Engine: engine, CacheNodeType: 'cache.t4g.micro', NumCacheClusters: 2 });
+    expect(line(estimate(ecommerce, [group('valkey')]), /Valkey/).detail).toBe('2 nodes at $0.0128 per node-hour (ElastiCache for Valkey, 20% below Redis OSS)');
+    expect(() => estimate(ecommerce, [group('redis')])).toThrow('cache: only ElastiCache for Valkey is priced (got redis).');
   });
 
   test('a NAT gateway and its Elastic IP are charged by the hour', () => {
@@ -121,6 +144,15 @@ describe('hand-computed costs of real configurations', () => {
     ]);
     // 0.25 × $0.04048 + 0.5 × $0.004445 + $0.005 (public IPv4) = $0.0173425 an hour.
     expect(Number(e.totalPerMonth.toFixed(2))).toBe(12.66);
+  });
+
+  test('the e-commerce dev data tier (db.t4g.micro with 20 GB of gp3, one cache.t4g.micro Valkey node): $23.32 a month', () => {
+    const e = estimate(ecommerce, [
+      resource('db', 'AWS::RDS::DBInstance', { DBInstanceClass: 'db.t4g.micro', AllocatedStorage: '20', MultiAZ: false }),
+      resource('cache', 'AWS::ElastiCache::ReplicationGroup', { Engine: 'valkey', CacheNodeType: 'cache.t4g.micro', NumCacheClusters: 1 }),
+    ]);
+    // $0.016 × 730 = $11.68; 20 GB × $0.115 = $2.30; $0.0128 × 730 = $9.344 (Redis OSS's $0.016 less 20%).
+    expect(Number(e.totalPerMonth.toFixed(2))).toBe(23.32);
   });
 
   test('an access-log bucket holding 0.1 GB a month in S3 Standard: a quarter of a cent', () => {
