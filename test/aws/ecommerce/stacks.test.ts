@@ -51,6 +51,13 @@ describe.each(['dev', 'prod'])('%s', (profile) => {
     expect(db.Properties!.PubliclyAccessible).toBe(false);
   });
 
+  test('S3 (ECR\'s image layers) goes through a free gateway endpoint from every subnet, not the internet or a NAT gateway', () => {
+    const [, endpoint] = only(BACKEND, 'AWS::EC2::VPCEndpoint');
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Gateway' });
+    expect(JSON.stringify(endpoint.Properties!.ServiceName)).toContain('.s3');
+    expect(endpoint.Properties!.RouteTableIds).toHaveLength(ofType(BACKEND, 'AWS::EC2::RouteTable').length);
+  });
+
   test('only the service reaches the database (5432) and the cache (6379); neither store opens anything outward', () => {
     const serviceGroup = ofType(BACKEND, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('WebServiceSecurityGroup'))![0];
     const ingress = ofType(BACKEND, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties!);
@@ -144,6 +151,12 @@ describe('dev: small, and gone after `cdk destroy`', () => {
     expect(only(BACKEND, 'AWS::RDS::DBInstance')[1].Properties).toMatchObject({
       DBInstanceClass: 'db.t4g.micro', MultiAZ: false, AllocatedStorage: '20', BackupRetentionPeriod: 1, DeleteAutomatedBackups: true, DeletionProtection: false,
     });
+  });
+
+  test('no Performance Insights or enhanced monitoring (and so no monitoring role) in dev', () => {
+    const [, db] = only(BACKEND, 'AWS::RDS::DBInstance');
+    expect(db.Properties!.EnablePerformanceInsights).toBe(false);
+    expect(db.Properties!.MonitoringInterval).toBeUndefined();
   });
 
   test('the cache: one cache.t4g.micro node, no snapshots', () => {
