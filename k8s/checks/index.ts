@@ -7,7 +7,7 @@ import { Manifest, podTemplates } from './manifest';
 import { checkPodTemplate } from './pod-policies';
 import { CheckResult } from './results';
 import { checkSchema } from './schema';
-import { checkConfigMapSecrets, checkDisruptionBudget, checkFit, checkNetworkPolicy, checkReferences, checkServiceTargets } from './workload-policies';
+import { checkConfigMapSecrets, checkDisruptionBudget, checkFit, checkNetworkPolicy, checkProbePurpose, checkReferences, checkServiceTargets } from './workload-policies';
 
 export { CHECKS, CheckId, CheckResult } from './results';
 export { ObjectRef, formatRef } from './manifest';
@@ -19,7 +19,7 @@ export function checkManifests(manifests: readonly Manifest[]): CheckResult[] {
   const templates = podTemplates(manifests);
   return [
     ...manifests.flatMap(checkSchema),
-    ...templates.flatMap((t) => [...checkPodTemplate(t), ...checkPodTemplateAdmission(t), ...checkDisruptionBudget(manifests, t), ...checkNetworkPolicy(manifests, t)]),
+    ...templates.flatMap((t) => [...checkPodTemplate(t), ...checkPodTemplateAdmission(t), ...checkDisruptionBudget(manifests, t), ...checkNetworkPolicy(manifests, t), ...checkProbePurpose(manifests, t)]),
     ...manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler').flatMap(checkAutoscalerAdmission),
     ...manifests.filter((m) => m.kind === 'Service').flatMap((s) => checkServiceTargets(templates, s)),
     ...manifests.filter((m) => m.kind === 'ConfigMap').flatMap(checkConfigMapSecrets),

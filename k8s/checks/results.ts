@@ -13,6 +13,7 @@ export const CHECKS = {
   'read-only-root-filesystem': 'every container runs with a read-only root filesystem (writable paths are explicit volumes)',
   resources: 'every container requests and limits CPU and memory, with requests no larger than limits',
   probes: 'every long-running container has a readiness and a liveness probe',
+  'probe-purpose': 'pods that reach other workloads (by their egress NetworkPolicies) do not ask the same in liveness and readiness: a dependency down must not restart them',
   'image-pinned': 'every image names a tag other than latest, or a digest',
   'service-account-token': 'automountServiceAccountToken false, unless the pod template is annotated iac-lab-kit/needs-kubernetes-api with a reason',
   'service-links': 'enableServiceLinks false in every pod: no <SERVICE>_PORT=tcp://... variables that clash with the app\'s own',

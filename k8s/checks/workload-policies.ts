@@ -77,6 +77,53 @@ export function checkNetworkPolicy(manifests: readonly Manifest[], template: Pod
   return findings.results('', `selected by ${policies.length} NetworkPolicies covering ingress and egress`);
 }
 
+const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
+
+/**
+ * A readiness probe that asks what the liveness probe asks, on pods that reach other workloads:
+ * when a dependency is down, the kubelet then restarts pods that only had to wait, and restarting
+ * cannot bring the dependency back. Liveness checks the process alone; readiness its dependencies.
+ */
+export function checkProbePurpose(manifests: readonly Manifest[], template: PodTemplate): CheckResult[] {
+  const findings = new Findings('probe-purpose', template.ref);
+  const dependencies = dependenciesOf(manifests, template);
+  const handler = (probe: Manifest) => JSON.stringify(PROBE_HANDLERS.map((key) => probe[key] ?? null));
+  for (const { container, path, init } of containersOf(template)) {
+    const { readinessProbe, livenessProbe } = container;
+    if (init || !readinessProbe || !livenessProbe || handler(readinessProbe) !== handler(livenessProbe) || dependencies.length === 0) continue;
+    findings.fail(
+      `${path}.livenessProbe`,
+      `container ${container.name} asks the same in its liveness and readiness probes, and its pods depend on ${dependencies.join(', ')}: ` +
+        'when one is down the kubelet restarts pods that only need to wait. Let liveness check the process alone (e.g. /healthz) and readiness its dependencies (/readyz)',
+    );
+  }
+  return findings.results('', dependencies.length ? 'liveness and readiness ask different questions' : 'reaches no other workload: one check can serve both probes');
+}
+
+/** What the pods may reach, by their egress NetworkPolicies: other pods and address blocks, not DNS and not their own kind. */
+function dependenciesOf(manifests: readonly Manifest[], template: PodTemplate): string[] {
+  const found = new Set<string>();
+  for (const policy of inNamespace(manifests, 'NetworkPolicy', template.namespace).filter((p) => selects(p.spec?.podSelector, template.labels))) {
+    for (const rule of (policy.spec?.egress ?? []) as Manifest[]) {
+      const ports = (rule.ports ?? []) as Manifest[];
+      if (ports.length > 0 && ports.every((port) => port.port === 53 || port.port === 'dns' || port.port === 'dns-tcp')) continue;
+      for (const peer of (rule.to ?? []) as Manifest[]) {
+        if (peer.ipBlock) found.add(peer.ipBlock.cidr);
+        else if (peer.podSelector && !isSelf(peer, template)) {
+          found.add(Object.entries(peer.podSelector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(',') || 'every pod');
+        }
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/** A peer that selects the pods' own kind in their own namespace: replicas talking to each other (a cluster). */
+function isSelf(peer: Manifest, template: PodTemplate): boolean {
+  const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+  return selects(peer.podSelector, template.labels) && (namespace === undefined || namespace === template.namespace);
+}
+
 export function checkServiceTargets(templates: readonly PodTemplate[], service: Manifest): CheckResult[] {
   const findings = new Findings('service-targets', refOf(service));
   const selector = service.spec?.selector;

@@ -97,6 +97,29 @@ const BAD: [CheckId, Manifests, { object: string; field: string; message: string
     { object: DEPLOYMENT, field: 'spec.template.metadata.labels', message: 'no NetworkPolicy governs egress traffic of these pods: every flow is open' },
   ],
   [
+    'probe-purpose',
+    // The web server's one check serves both probes; once its pods may call an API, that is wrong.
+    withDeployment((d, all) =>
+      all.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'web-app-to-api', namespace: 'web-app' },
+        spec: {
+          podSelector: { matchLabels: d.spec.template.metadata.labels },
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+        },
+      }),
+    ),
+    {
+      object: DEPLOYMENT,
+      field: `${CONTAINER}.livenessProbe`,
+      message:
+        'container web-app asks the same in its liveness and readiness probes, and its pods depend on app=api: when one is down the kubelet restarts pods that only need to wait. ' +
+        'Let liveness check the process alone (e.g. /healthz) and readiness its dependencies (/readyz)',
+    },
+  ],
+  [
     'service-targets',
     withDeployment((_d, all) => (all.find((m) => m.kind === 'Service')!.spec.ports[0].targetPort = 8081)),
     { object: 'Service web-app/web-app', field: 'spec.ports[0].targetPort', message: 'target port 8081 is not a port of the selected pods (web-app)' },
@@ -249,7 +272,7 @@ test('the report names object, check and field of each failure, and totals the r
   const results = checkManifests(withDeployment((d) => (d.spec.template.spec.containers[0].image = 'nginx')));
   const report = formatReport('web-app (dev)', results);
   expect(report.split('\n')[0]).toBe('web-app (dev)');
-  expect(report).toContain('  FAIL  Deployment web-app/web-app  (17/18 checks)');
+  expect(report).toContain('  FAIL  Deployment web-app/web-app  (18/19 checks)');
   expect(report).toContain(`          FAIL  image-pinned               ${CONTAINER}.image: container web-app image nginx is not pinned: name a version tag or a digest`);
   expect(report).toContain('  ok    Service web-app/web-app  (3/3 checks)');
   expect(report.split('\n').at(-1)).toBe(`  11 objects, ${results.length - 1} passed, 1 failed`);
