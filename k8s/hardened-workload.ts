@@ -64,6 +64,11 @@ export interface HardenedWorkloadProps {
   /** Resolve names through cluster DNS. @default true */
   readonly allowDns?: boolean;
   readonly podAnnotations?: Record<string, string>;
+  /**
+   * What the container does before the kubelet sends SIGTERM (a preStop command), and how long the
+   * pod may take to stop in all: the command's time plus the process's own shutdown. @default none, 30 s
+   */
+  readonly shutdown?: { readonly preStop: readonly string[]; readonly gracePeriodSeconds: number };
 }
 
 const RESTRICTED_CONTAINER: kplus.ContainerSecurityContextProps = {
@@ -94,6 +99,7 @@ export class HardenedWorkload extends Construct {
       podMetadata: { labels, annotations: props.podAnnotations },
       isolate: true,
       automountServiceAccountToken: false,
+      terminationGracePeriod: props.shutdown && Duration.seconds(props.shutdown.gracePeriodSeconds),
       securityContext: {
         ensureNonRoot: true,
         user,
@@ -136,6 +142,7 @@ export class HardenedWorkload extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: props.ports ? [...props.ports] : undefined,
       envVariables: props.envVariables,
+      lifecycle: props.shutdown && { preStop: kplus.Handler.fromCommand([...props.shutdown.preStop]) },
       startup: this.probe('startupProbe', props.startup ?? props.readiness, {
         periodSeconds: 5,
         timeoutSeconds: 3,

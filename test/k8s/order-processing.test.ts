@@ -15,7 +15,7 @@ const DNS = (from: string) =>
 describe.each([
   ['dev', dev],
   ['prod', prod],
-])('order-processing (%s)', (_profile, manifests) => {
+])('order-processing (%s)', (profile, manifests) => {
   test('matches the reviewed YAML', () => {
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
   });
@@ -106,6 +106,20 @@ describe.each([
     });
     // The main container never sees the cookie as a variable.
     expect(JSON.stringify(mainContainer(one(manifests, 'StatefulSet', 'rabbitmq')).env)).not.toContain('erlang-cookie');
+  });
+
+  test('a RabbitMQ node drains before it stops (prod first waits until its quorum queues keep a majority without it), within its grace period', () => {
+    const rabbitmq = one(manifests, 'StatefulSet', 'rabbitmq');
+    const preStop = mainContainer(rabbitmq).lifecycle.preStop.exec.command;
+    const grace = rabbitmq.spec.template.spec.terminationGracePeriodSeconds;
+    if (profile === 'dev') {
+      expect({ preStop, grace }).toEqual({ preStop: ['rabbitmq-upgrade', '-q', 'drain', '-t', '60'], grace: 90 });
+    } else {
+      expect({ preStop, grace }).toEqual({ preStop: ['sh', '-c', 'rabbitmq-upgrade -q await_online_quorum_plus_one -t 300; rabbitmq-upgrade -q drain -t 120'], grace: 450 });
+    }
+    // The waits (300 + 120 s at most) leave the server half a minute to stop inside the grace period.
+    const waits = preStop.join(' ').match(/-t (\d+)/g)!.map((t: string) => Number(t.slice(3)));
+    expect(waits.reduce((a: number, b: number) => a + b, 0) + 30).toBeLessThanOrEqual(grace);
   });
 
   test('credentials come from the learner-created Secret; the chart emits no Secret', () => {
