@@ -35,6 +35,12 @@ export const exercises: readonly Exercise[] = [
         return ['prod\'s database is still encrypted with the AWS-managed aws/rds key: create a kms.Key in the stack and pass it as storageEncryptionKey (a key of another stack or account cannot be checked here)'];
       }
       if (key.props.EnableKeyRotation !== true) problems.push('the database key does not rotate: set enableKeyRotation: true (AWS then rotates its material every year)');
+      if (!limitsGrantsToAwsServices(key)) {
+        problems.push(
+          'the key policy lets any principal it names create grants: add a Deny of kms:CreateGrant to every principal (*) with BoolIfExists ' +
+            'kms:GrantIsForAWSResource "false" and aws:PrincipalIsAWSService "false" (Control Tower CT.KMS.PR.3, which `npm run synth` runs)',
+        );
+      }
       if (key.deletionPolicy !== 'Retain') {
         problems.push('the key goes with the stack: give it removalPolicy RETAIN, or the final snapshot prod keeps on delete can never be restored');
       }
@@ -96,6 +102,7 @@ function readLatencyProblems(input: ExerciseInput, profile: 'dev' | 'prod', alar
   if (!(p.Threshold > 0 && p.Threshold <= 0.05)) {
     problems.push(`${profile}: the ReadLatency threshold is ${p.Threshold}: the metric is in seconds, so 20 milliseconds is 0.02`);
   }
+  if (p.Statistic !== 'Average') problems.push(`${profile}: the ReadLatency alarm uses the ${p.Statistic ?? p.ExtendedStatistic} statistic: the exercise asks for the average read latency`);
   if (p.ComparisonOperator !== 'GreaterThanThreshold' && p.ComparisonOperator !== 'GreaterThanOrEqualToThreshold') {
     problems.push(`${profile}: the ReadLatency alarm fires when the latency is ${p.ComparisonOperator}: it must fire when reads are slow (above the threshold)`);
   }
@@ -105,6 +112,18 @@ function readLatencyProblems(input: ExerciseInput, profile: 'dev' | 'prod', alar
     problems.push(`${profile}: the ReadLatency alarm does not notify the alarm topic when it fires and when it clears: create it with notifyingAlarm, as the other data-tier alarms are`);
   }
   return problems;
+}
+
+/** Whether the key policy has Control Tower CT.KMS.PR.3's statement: no grants but for AWS services. */
+function limitsGrantsToAwsServices(key: LabResource): boolean {
+  const statements = (key.props.KeyPolicy?.Statement ?? []) as { Effect: string; Action: string | string[]; Principal: unknown; Condition?: Record<string, Record<string, string>> }[];
+  return statements.some((st) => {
+    const actions = [st.Action].flat();
+    const everyone = st.Principal === '*' || JSON.stringify(st.Principal) === '{"AWS":"*"}';
+    const condition = st.Condition?.BoolIfExists ?? {};
+    return st.Effect === 'Deny' && actions.length === 1 && actions[0] === 'kms:CreateGrant' && everyone &&
+      String(condition['kms:GrantIsForAWSResource']) === 'false' && String(condition['aws:PrincipalIsAWSService']) === 'false';
+  });
 }
 
 /** Whether the instance's subnet group names subnets, all of them isolated (no route to the internet). */
