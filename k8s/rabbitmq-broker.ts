@@ -12,21 +12,6 @@ export interface RabbitMqBrokerProps extends BrokerProps {
 }
 
 export const AMQP_PORT = 5672;
-
-/**
- * Maintenance mode before the kubelet stops a node (`rabbitmq-upgrade drain`: it closes its clients,
- * who reconnect to a peer, and hands its queue leaders to the peers), as the RabbitMQ team recommends
- * and its cluster operator does (rabbitmq/cluster-operator#378). With peers it first waits until every
- * quorum queue keeps its majority without this node, so a rolling restart or a node drain never takes
- * two members of a queue at once; past the wait the node is drained and stopped anyway. A restarted
- * node leaves maintenance mode by itself ("Successful boot resets node maintenance state",
- * rabbitmq-server deps/rabbit/src/rabbit.erl, postlaunch). The grace period covers the waits and the
- * server's own stop.
- */
-export function drainBeforeStop(replicas: number): { preStop: string[]; gracePeriodSeconds: number } {
-  if (replicas === 1) return { preStop: ['rabbitmq-upgrade', '-q', 'drain', '-t', '60'], gracePeriodSeconds: 90 };
-  return { preStop: ['sh', '-c', 'rabbitmq-upgrade -q await_online_quorum_plus_one -t 300; rabbitmq-upgrade -q drain -t 120'], gracePeriodSeconds: 450 };
-}
 const MANAGEMENT_PORT = 15672;
 const EPMD_PORT = 4369;
 const DISTRIBUTION_PORT = 25672;
@@ -133,4 +118,19 @@ export class RabbitMqBroker extends Construct {
   allowClient(client: kplus.Deployment | kplus.StatefulSet): void {
     client.connections.allowTo(this.broker.workload, { ports: [kplus.NetworkPolicyPort.tcp(AMQP_PORT)] });
   }
+}
+
+/**
+ * Maintenance mode before the kubelet stops a node (`rabbitmq-upgrade drain`: it closes its clients,
+ * who reconnect to a peer, and hands its queue leaders to the peers), as the RabbitMQ team recommends
+ * and its cluster operator does (rabbitmq/cluster-operator#378). With peers it first waits until every
+ * quorum queue keeps its majority without this node, so a rolling restart or a node drain never takes
+ * two members of a queue at once; past the wait the node is drained and stopped anyway. A restarted
+ * node leaves maintenance mode by itself ("Successful boot resets node maintenance state",
+ * rabbitmq-server deps/rabbit/src/rabbit.erl, postlaunch). The grace period covers the waits and the
+ * server's own stop.
+ */
+export function drainBeforeStop(replicas: number): { preStop: string[]; gracePeriodSeconds: number } {
+  if (replicas === 1) return { preStop: ['rabbitmq-upgrade', '-q', 'drain', '-t', '60'], gracePeriodSeconds: 90 };
+  return { preStop: ['sh', '-c', 'rabbitmq-upgrade -q await_online_quorum_plus_one -t 300; rabbitmq-upgrade -q drain -t 120'], gracePeriodSeconds: 450 };
 }
