@@ -70,6 +70,7 @@ export class RabbitMqBroker extends Construct {
       readiness: { tcp: AMQP_PORT },
       // Starts a CLI node that pings the broker's Erlang VM: fails when the VM hangs, not only when the port closes.
       liveness: { command: ['rabbitmq-diagnostics', '-q', 'ping'] },
+      shutdown: drainBeforeStop(props.settings.replicas),
       envVariables: {
         POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
         RABBITMQ_USE_LONGNAME: kplus.EnvValue.fromValue('true'),
@@ -82,7 +83,6 @@ export class RabbitMqBroker extends Construct {
       },
       persistentVolume: brokerVolume(props, '/var/lib/rabbitmq'),
       podAnnotations: configHashAnnotation(data),
-      shutdown: drainBeforeStop(props.settings.replicas),
     });
     this.broker.container.mount('/etc/rabbitmq/conf.d', kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.config, { name: 'config' }), {
       readOnly: true,
