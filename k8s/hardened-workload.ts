@@ -88,6 +88,8 @@ export class HardenedWorkload extends Construct {
   readonly headlessService?: kplus.Service;
   readonly podDisruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** Setup steps added so far (init containers, in order). */
+  private setupSteps = 0;
   constructor(scope: Construct, id: string, props: HardenedWorkloadProps) {
     super(scope, id);
     const user = props.user ?? 65532;
@@ -193,8 +195,12 @@ export class HardenedWorkload extends Construct {
   addSetupStep(name: string, command: readonly string[], mounts: readonly { readonly volume: string; readonly path: string; readonly readOnly?: boolean }[]): void {
     const main = this.container;
     const user = main.securityContext.user!;
+    // The first step creates the list, later ones append to it, in the order they were added.
+    const first = this.setupSteps++ === 0;
+    const add = (step: Record<string, unknown>) =>
+      first ? JsonPatch.add('/spec/template/spec/initContainers', [step]) : JsonPatch.add('/spec/template/spec/initContainers/-', step);
     ApiObject.of(this.workload).addJsonPatch(
-      JsonPatch.add('/spec/template/spec/initContainers', [
+      add(
         {
           name,
           image: main.image,
@@ -216,7 +222,7 @@ export class HardenedWorkload extends Construct {
           },
           volumeMounts: mounts.map((m) => ({ name: m.volume, mountPath: m.path, ...(m.readOnly ? { readOnly: true } : {}) })),
         },
-      ]),
+      ),
     );
   }
 

@@ -79,10 +79,11 @@ export class OrderProcessingChart extends Chart {
     const fromSettings = (...keys: SettingKey[]) => Object.fromEntries(keys.map((key) => [key, kplus.EnvValue.fromConfigMap(this.settingsMap, key)]));
     const RABBITMQ_KEYS: SettingKey[] = ['RABBITMQ_HOST', 'RABBITMQ_PORT', 'RABBITMQ_VHOST', 'RABBITMQ_QUEUE', 'RABBITMQ_USERNAME_FILE', 'RABBITMQ_PASSWORD_FILE'];
     const KAFKA_KEYS: SettingKey[] = ['KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC'];
-    // Only the login's two keys, read-only: the Erlang cookie in the same Secret stays with the broker.
+    // Only the apps' login, read-only, as the files `username` and `password`: the administrator's
+    // login and the Erlang cookie in the same Secret stay with the broker.
     const rabbitmqLogin = kplus.Volume.fromSecret(this, 'RabbitMqLogin', credentials, {
       name: 'rabbitmq-login',
-      items: { username: { path: 'username' }, password: { path: 'password' } },
+      items: { 'app-username': { path: 'username' }, 'app-password': { path: 'password' } },
     });
     const app = (id: string, name: string, component: string, props: Omit<HardenedWorkloadProps, 'name' | 'component' | 'namespace'>) =>
       new HardenedWorkload(this, id, {

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BrokerProps, brokerPodDnsName, brokerVolume } from './broker';
@@ -5,7 +6,10 @@ import { HardenedWorkload } from './hardened-workload';
 import { configHashAnnotation } from './metadata';
 
 export interface RabbitMqBrokerProps extends BrokerProps {
-  /** The Secret the learner creates, with keys `username`, `password` and `erlang-cookie`. */
+  /**
+   * The Secret the learner creates: `username` and `password` (the administrator, for the management
+   * UI and operators), `app-username` and `app-password` (the apps' login), and `erlang-cookie`.
+   */
   readonly credentials: kplus.ISecret;
   /** The virtual host the apps use. */
   readonly vhost: string;
@@ -18,6 +22,10 @@ const DISTRIBUTION_PORT = 25672;
 const COOKIE_DIR = '/var/run/secrets/rabbitmq-cookie';
 // The official image's rabbitmq user.
 const RABBITMQ_USER = 999;
+const CREDENTIALS_DIR = '/var/run/secrets/rabbitmq-credentials';
+const DEFINITIONS_DIR = '/etc/rabbitmq/definitions';
+/** The users, vhost and permissions every node imports at boot, written by the `definitions` setup step. */
+export const DEFINITIONS_FILE = `${DEFINITIONS_DIR}/definitions.json`;
 
 /**
  * RabbitMQ from the official image (with the management plugin) as a StatefulSet: one volume per node
@@ -47,6 +55,10 @@ export class RabbitMqBroker extends Construct {
         `total_memory_available_override_value = ${props.settings.resources.memoryLimit * 2 ** 20}`,
         'cluster_formation.peer_discovery_backend = classic_config',
         ...nodes.map((node, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${node}`),
+        // Users, vhost and permissions from the definitions file at every boot (so a changed Secret takes
+        // effect with the next restart); with definitions to import, RabbitMQ seeds no default user.
+        'definitions.import_backend = local_filesystem',
+        `definitions.local.path = ${DEFINITIONS_FILE}`,
         '',
       ].join('\n'),
     };
@@ -75,11 +87,6 @@ export class RabbitMqBroker extends Construct {
         POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
         RABBITMQ_USE_LONGNAME: kplus.EnvValue.fromValue('true'),
         RABBITMQ_NODENAME: kplus.EnvValue.fromValue(`rabbit@${fqdn('$(POD_NAME)')}`),
-        // Read by the server only when its database is empty (first start): see the guide on rotation.
-        // The apps' virtual host, created then with this user's permissions on it.
-        RABBITMQ_DEFAULT_VHOST: kplus.EnvValue.fromValue(props.vhost),
-        RABBITMQ_DEFAULT_USER: props.credentials.envValue('username'),
-        RABBITMQ_DEFAULT_PASS: props.credentials.envValue('password'),
       },
       persistentVolume: brokerVolume(props, '/var/lib/rabbitmq'),
       podAnnotations: configHashAnnotation(data),
@@ -100,6 +107,23 @@ export class RabbitMqBroker extends Construct {
     this.broker.addSetupStep('erlang-cookie', ['install', '-m', '0400', `${COOKIE_DIR}/erlang-cookie`, '/var/lib/rabbitmq/.erlang.cookie'], [
       { volume: 'data', path: '/var/lib/rabbitmq' },
       { volume: cookie.name, path: COOKIE_DIR, readOnly: true },
+    ]);
+
+    // The definitions, written from the Secret's files into an owner-only file of the pod's memory
+    // (never the ConfigMap, never an environment variable): the administrator, and the apps' user with
+    // permissions on their vhost only and no tags, so it can neither use the management API nor touch
+    // another vhost. Only this step sees the Secret; the broker reads the file.
+    const login = kplus.Volume.fromSecret(this, 'Logins', props.credentials, {
+      name: 'rabbitmq-logins',
+      items: Object.fromEntries(['username', 'password', 'app-username', 'app-password'].map((key) => [key, { path: key }])),
+      defaultMode: 0o440,
+    });
+    const definitions = kplus.Volume.fromEmptyDir(this, 'Definitions', 'definitions', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: Size.mebibytes(1) });
+    this.broker.workload.addVolume(login);
+    this.broker.container.mount(DEFINITIONS_DIR, definitions, { readOnly: true });
+    this.broker.addSetupStep('definitions', ['sh', '-c', definitionsScript(props.vhost)], [
+      { volume: login.name, path: CREDENTIALS_DIR, readOnly: true },
+      { volume: definitions.name, path: DEFINITIONS_DIR },
     ]);
 
     // Cluster members talk to each other (and the liveness CLI to its own node) over EPMD and distribution.
@@ -133,4 +157,27 @@ export class RabbitMqBroker extends Construct {
 export function drainBeforeStop(replicas: number): { preStop: string[]; gracePeriodSeconds: number } {
   if (replicas === 1) return { preStop: ['rabbitmq-upgrade', '-q', 'drain', '-t', '60'], gracePeriodSeconds: 90 };
   return { preStop: ['sh', '-c', 'rabbitmq-upgrade -q await_online_quorum_plus_one -t 300; rabbitmq-upgrade -q drain -t 120'], gracePeriodSeconds: 450 };
+}
+
+/**
+ * The shell script of the `definitions` setup step: RabbitMQ's definitions JSON from the credential
+ * files, each value escaped for JSON (backslash, double quote) and passed to printf as an argument,
+ * never as its format; no here-document, which some shells write to a temporary file (the root
+ * filesystem is read-only). The file is readable by its owner only.
+ */
+export function definitionsScript(vhost: string): string {
+  const file = (key: string) => `"$(json ${CREDENTIALS_DIR}/${key})"`;
+  const everything = `'"configure":".*","write":".*","read":".*"'`;
+  return [
+    'set -eu',
+    `json() { printf '"%s"' "$(sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' "$1")"; }`,
+    'umask 077',
+    '{',
+    `  printf '{"vhosts":[{"name":"%s"}],' '${vhost}'`,
+    `  printf '"users":[{"name":%s,"password":%s,"tags":["administrator"]},' ${file('username')} ${file('password')}`,
+    `  printf '{"name":%s,"password":%s,"tags":[]}],' ${file('app-username')} ${file('app-password')}`,
+    `  printf '"permissions":[{"user":%s,"vhost":"%s",%s},' ${file('username')} '${vhost}' ${everything}`,
+    `  printf '{"user":%s,"vhost":"%s",%s}]}\\n' ${file('app-username')} '${vhost}' ${everything}`,
+    `} > ${DEFINITIONS_FILE}`,
+  ].join('\n');
 }

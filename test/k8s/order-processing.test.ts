@@ -1,4 +1,5 @@
 import { Yaml } from 'cdk8s';
+import { DEFINITIONS_FILE, definitionsScript } from '../../k8s/rabbitmq-broker';
 import { synthCharts } from '../../k8s/synth';
 import { allowedFlows, failedChecks, mainContainer, ofKind, one, podSpec } from './manifests';
 
@@ -92,7 +93,7 @@ describe.each([
   test('the Erlang cookie reaches RabbitMQ as the owner-only file it reads, copied from the Secret before every start', () => {
     const pod = one(manifests, 'StatefulSet', 'rabbitmq').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'erlang-cookie', secret: { secretName: 'rabbitmq-credentials', defaultMode: 0o440, items: [{ key: 'erlang-cookie', path: 'erlang-cookie' }] } });
-    expect(pod.initContainers).toHaveLength(1);
+    expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['erlang-cookie', 'definitions']);
     const [setup] = pod.initContainers;
     expect(setup).toMatchObject({
       name: 'erlang-cookie',
@@ -122,6 +123,26 @@ describe.each([
     expect(waits.reduce((a: number, b: number) => a + b, 0) + 30).toBeLessThanOrEqual(grace);
   });
 
+  test('RabbitMQ imports its users at every boot from definitions a setup step writes from the Secret: an administrator, and the apps\' user with no tags and rights on its vhost only', () => {
+    const rabbitmq = one(manifests, 'StatefulSet', 'rabbitmq');
+    const step = podSpec(rabbitmq).initContainers.find((c: { name: string }) => c.name === 'definitions');
+    expect(step.command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(step.command[2]).toBe(definitionsScript('order-processing'));
+    expect(step.volumeMounts).toEqual([
+      { name: 'rabbitmq-logins', mountPath: '/var/run/secrets/rabbitmq-credentials', readOnly: true },
+      { name: 'definitions', mountPath: '/etc/rabbitmq/definitions' },
+    ]);
+    const volumes = podSpec(rabbitmq).volumes;
+    expect(volumes.find((v: { name: string }) => v.name === 'rabbitmq-logins').secret.items.map((i: { key: string }) => i.key).sort()).toEqual(['app-password', 'app-username', 'password', 'username']);
+    // The file lives in memory and the broker may only read it.
+    expect(volumes.find((v: { name: string }) => v.name === 'definitions').emptyDir).toMatchObject({ medium: 'Memory' });
+    expect(mainContainer(rabbitmq).volumeMounts).toContainEqual({ name: 'definitions', mountPath: '/etc/rabbitmq/definitions', readOnly: true });
+    expect(mainContainer(rabbitmq).volumeMounts.some((m: { name: string }) => m.name === 'rabbitmq-logins')).toBe(false);
+    const config = one(manifests, 'ConfigMap', 'rabbitmq-config').data['10-iac-lab-kit.conf'];
+    expect(config).toContain(`definitions.local.path = ${DEFINITIONS_FILE}\n`);
+    expect(config).toContain('definitions.import_backend = local_filesystem\n');
+  });
+
   test('credentials come from the learner-created Secret; the chart emits no Secret', () => {
     expect(ofKind(manifests, 'Secret')).toEqual([]);
     const fromSecret = (name: string) =>
@@ -130,11 +151,9 @@ describe.each([
           .filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef)
           .map((e: { name: string; valueFrom: { secretKeyRef: { key: string; name: string } } }) => [e.name, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]),
       );
-    expect(fromSecret('rabbitmq')).toEqual({
-      RABBITMQ_DEFAULT_USER: 'rabbitmq-credentials/username',
-      RABBITMQ_DEFAULT_PASS: 'rabbitmq-credentials/password',
-    });
-    // The apps read the login from files: only its two keys, mounted read-only where the ConfigMap says.
+    // No login in any environment: the broker imports its users from a file, the apps read theirs from files.
+    expect(fromSecret('rabbitmq')).toEqual({});
+    // The apps' login only (app-username, app-password), as the files username and password, read-only where the ConfigMap says.
     for (const app of APPS) expect({ app, fromSecret: fromSecret(app) }).toEqual({ app, fromSecret: {} });
     const settings = one(manifests, 'ConfigMap', 'order-processing-settings').data;
     for (const app of ['order-frontend', 'order-rabbitmq-consumer']) {
@@ -143,7 +162,7 @@ describe.each([
       expect(mount).toMatchObject({ readOnly: true });
       expect(podSpec(workload).volumes.find((v: { name: string }) => v.name === mount.name).secret).toEqual({
         secretName: 'rabbitmq-credentials',
-        items: expect.arrayContaining([{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }]),
+        items: expect.arrayContaining([{ key: 'app-username', path: 'username' }, { key: 'app-password', path: 'password' }]),
       });
       expect(podSpec(workload).volumes.find((v: { name: string }) => v.name === mount.name).secret.items).toHaveLength(2);
       expect(settings).toMatchObject({ RABBITMQ_USERNAME_FILE: `${mount.mountPath}/username`, RABBITMQ_PASSWORD_FILE: `${mount.mountPath}/password` });
@@ -174,7 +193,7 @@ describe.each([
     const broker = (name: string) => one(manifests, 'StatefulSet', name);
 
     test.each([
-      ['rabbitmq', 'rabbitmq:4.1.4-management', 999, '/var/lib/rabbitmq', ['/tmp']],
+      ['rabbitmq', 'rabbitmq:4.1.4-management', 999, '/var/lib/rabbitmq', ['/tmp', '/etc/rabbitmq/definitions']],
       ['kafka', 'apache/kafka:3.9.0', 1000, '/var/lib/kafka/data', ['/tmp', '/opt/kafka/config', '/opt/kafka/logs']],
     ])('%s: pinned official image %s as its own non-root user, read-only root, data on a volume per pod', (name, image, uid, dataPath, scratch) => {
       const set = broker(name as string);

@@ -30,7 +30,16 @@ export interface RunningRabbitMq {
 
 const REMEDY = 'Install it with `apt-get install rabbitmq-server` (Debian/Ubuntu), or set IAC_LAB_RABBITMQ_BIN_DIR to the folder holding rabbitmq-server and rabbitmqctl';
 
-export async function startRabbitMq(): Promise<RunningRabbitMq> {
+export interface RabbitMqOptions {
+  /**
+   * Definitions (JSON) the broker imports at boot from a file, configured as the chart's brokers are
+   * (`definitions.import_backend = local_filesystem`). RabbitMQ then seeds no default user, so
+   * `adminUrl` and `addUser` are unusable; `rabbitmqctl` still works (it authenticates by cookie).
+   */
+  readonly definitions?: string;
+}
+
+export async function startRabbitMq(options: RabbitMqOptions = {}): Promise<RunningRabbitMq> {
   const bin = process.env.IAC_LAB_RABBITMQ_BIN_DIR ?? firstExisting(['/usr/lib/rabbitmq/bin', '/usr/local/sbin', '/opt/homebrew/sbin']);
   const server = bin && firstExisting([join(bin, 'rabbitmq-server')]);
   if (!bin || !server) throw new ServerUnavailable('rabbitmq', 'no rabbitmq-server found in /usr/lib/rabbitmq/bin', REMEDY);
@@ -49,9 +58,11 @@ export async function startRabbitMq(): Promise<RunningRabbitMq> {
       `default_pass = ${adminPassword}`,
       'log.console = true',
       'log.file = false',
+      ...(options.definitions === undefined ? [] : ['definitions.import_backend = local_filesystem', `definitions.local.path = ${join(dir, 'definitions.json')}`]),
       '',
     ].join('\n'),
   );
+  if (options.definitions !== undefined) writeFileSync(join(dir, 'definitions.json'), options.definitions, { mode: 0o600 });
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
   writeFileSync(join(dir, '.erlang.cookie'), randomBytes(20).toString('hex'), { mode: 0o400 });
   chownTree(dir, user);
