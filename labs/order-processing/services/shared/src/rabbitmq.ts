@@ -13,8 +13,8 @@ export const RABBITMQ_ENV = {
   vhost: name('RABBITMQ_VHOST', /^[^\s]{1,255}$/, 'a virtual host name (no spaces)', 'order-processing'),
   // RabbitMQ reserves names starting with amq.
   queue: name('RABBITMQ_QUEUE', /^(?!amq\.)[A-Za-z0-9._:-]{1,255}$/, 'a queue name (letters, digits and ._:-, not starting with amq.)', 'orders'),
-  username: secretFile('RABBITMQ_USERNAME_FILE', 'username', 'the RabbitMQ user name', '/var/run/secrets/order-processing/rabbitmq/username'),
-  password: secretFile('RABBITMQ_PASSWORD_FILE', 'password', 'the RabbitMQ password', '/var/run/secrets/order-processing/rabbitmq/password'),
+  username: secretFile('RABBITMQ_USERNAME_FILE', 'app-username', 'the RabbitMQ user name', '/var/run/secrets/order-processing/rabbitmq/username'),
+  password: secretFile('RABBITMQ_PASSWORD_FILE', 'app-password', 'the RabbitMQ password', '/var/run/secrets/order-processing/rabbitmq/password'),
 };
 export type RabbitMqSettings = ConfigOf<typeof RABBITMQ_ENV>;
 
