@@ -74,8 +74,15 @@ function notifierContainerProblems(consumer: Manifest): string[] {
   const volume = mount && (consumer.spec.template.spec.volumes ?? []).find((v: Manifest) => v.name === mount.name);
   if (mount?.readOnly !== true || volume?.secret?.secretName !== CREDENTIALS) {
     problems.push(`${NOTIFIER} cannot log in to RabbitMQ yet: mount Secret ${CREDENTIALS} read-only at ${RABBITMQ_SECRET_DIR} (the login files the app reads), as order-rabbitmq-consumer does`);
-  } else if ((volume.secret.items ?? []).some((item: Manifest) => item.key === 'erlang-cookie') || volume.secret.items === undefined) {
-    problems.push(`${NOTIFIER} mounts every key of Secret ${CREDENTIALS}, the broker's Erlang cookie included: mount only username and password`);
+  } else {
+    // The apps' own login only: the administrator's and the Erlang cookie stay with the broker.
+    const keys = volume.secret.items?.map((item: Manifest) => `${item.key}->${item.path}`).sort();
+    if (JSON.stringify(keys) !== JSON.stringify(['app-password->password', 'app-username->username'])) {
+      problems.push(
+        `${NOTIFIER} mounts ${keys === undefined ? `every key of Secret ${CREDENTIALS}, the administrator's login and the Erlang cookie included` : `keys ${keys.join(', ')}`}: ` +
+          'mount only app-username and app-password, as the files username and password (the rabbitmq-login volume order-rabbitmq-consumer uses)',
+      );
+    }
   }
   return problems;
 }
