@@ -1,14 +1,15 @@
 /**
  * The testing-iac exercises: each asks for a test, and a test is only worth something if it
- * can fail. A check runs the learner's test file with Jest twice, at the same time: on the kit
- * as it is (it must pass) and on a copy of the kit with a deliberate bug applied, the mutant
- * in mutants/exercise-<N>.patch (it must fail).
+ * can fail. A check lints and type-checks the learner's test file as `npm test` does, then runs
+ * it with Jest twice, at the same time: on the kit as it is (it must pass) and on a copy of the
+ * kit with a deliberate bug applied, the mutant in mutants/exercise-<N>.patch (it must fail).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Exercise, ExerciseInput } from '../cli/lab';
 import { runJest } from '../cli/jest';
 import { applyPatch, copyOfKit } from '../cli/kit-copy';
+import { sourceProblems } from '../cli/source-checks';
 import { summarizeTestFile, type Technique } from '../cli/test-inventory';
 
 interface TestExercise {
@@ -90,6 +91,8 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     );
   }
   if (problems.length > 0) return problems;
+  const source = await sourceProblems(input.root, file);
+  if (source.length > 0) return source;
 
   const patch = mutantPatch(exercise.number);
   const mutant = copyOfKit(input.root);
