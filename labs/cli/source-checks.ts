@@ -16,7 +16,9 @@ export async function sourceProblems(root: string, file: string): Promise<string
 
 async function lintProblems(root: string, file: string): Promise<string[]> {
   const { ESLint } = await import('eslint');
-  const [result] = await new ESLint({ cwd: root }).lintFiles([join(root, file)]);
+  // tsconfigRootDir named: one process may lint several copies of the kit, and the parser refuses to guess.
+  const eslint = new ESLint({ cwd: root, overrideConfig: { languageOptions: { parserOptions: { tsconfigRootDir: root } } } });
+  const [result] = await eslint.lintFiles([join(root, file)]);
   return (result?.messages ?? [])
     .filter((m) => m.severity === 2)
     .slice(0, MAX_REPORTED)
