@@ -8,12 +8,6 @@ import { dirname, join } from 'node:path';
 /** At most this many problems of each kind are reported: the first ones say what to fix. */
 const MAX_REPORTED = 3;
 
-/** The lint errors of `file` (relative to `root`), or else its type errors, each as `<file>:<line>: <what>`. */
-export async function sourceProblems(root: string, file: string): Promise<string[]> {
-  // Lint first: it is quicker, and a file it refuses need not wait for the compiler.
-  const lint = await lintProblems(root, file);
-  return lint.length > 0 ? lint : typeProblems(root, file);
-}
 
 // The package exports no path to its command line: reach it from its package.json, which it exports.
 const ESLINT_BIN = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
@@ -22,7 +16,8 @@ const ESLINT_BIN = join(dirname(require.resolve('eslint/package.json')), 'bin', 
  * ESLint's own command line, in a child process: it loads the kit's eslint.config.mjs as native ES
  * modules (which a Jest VM cannot), and each copy of the kit gets a parser of its own.
  */
-async function lintProblems(root: string, file: string): Promise<string[]> {
+/** The lint errors of `file` (relative to `root`), each as `<file>:<line>: <what>`. */
+export async function lintProblems(root: string, file: string): Promise<string[]> {
   const { execFile } = await import('node:child_process');
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile(process.execPath, [ESLINT_BIN, '--format', 'json', file], { cwd: root, maxBuffer: 1 << 24 }, (error, out) =>
@@ -43,7 +38,8 @@ async function lintProblems(root: string, file: string): Promise<string[]> {
  */
 const packageSources = new Map<string, unknown>();
 
-async function typeProblems(root: string, file: string): Promise<string[]> {
+/** The type errors of `file` (relative to `root`), each as `<file>:<line>: <what>`. */
+export async function typeProblems(root: string, file: string): Promise<string[]> {
   const ts = await import('typescript');
   const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, {
     ...ts.sys,

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import type { Exercise, ExerciseInput } from '../cli/lab';
 import { runJest } from '../cli/jest';
 import { applyPatch, copyOfKit } from '../cli/kit-copy';
-import { sourceProblems } from '../cli/source-checks';
+import { lintProblems, typeProblems } from '../cli/source-checks';
 import { summarizeTestFile, type Technique } from '../cli/test-inventory';
 
 interface TestExercise {
@@ -91,8 +91,10 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     );
   }
   if (problems.length > 0) return problems;
-  const source = await sourceProblems(input.root, file);
-  if (source.length > 0) return source;
+  // Lint first (a second or so); the type-check, which loads the libraries' types, runs beside Jest.
+  const lint = await lintProblems(input.root, file);
+  if (lint.length > 0) return lint;
+  const types = typeProblems(input.root, file);
 
   const patch = mutantPatch(exercise.number);
   const mutant = copyOfKit(input.root);
@@ -111,6 +113,8 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
     } catch (err) {
       return [`${(err as Error).message}: run npx jest ${file} to see why`];
     }
+    const typeErrors = await types;
+    if (typeErrors.length > 0) return typeErrors;
     const [onKit, onMutant] = [onKitPath, onMutantPath].map((path) => results.find((r) => r.file === relative(input.root, path)));
     if (onKit === undefined || onMutant === undefined) return [`Jest ran no test in ${file}: is it named *.test.ts and does it hold a test(...)?`];
     if (!onKit.pass) {
