@@ -94,7 +94,7 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
   // Lint first (a second or so); the type-check, which loads the libraries' types, runs beside Jest.
   const lint = await lintProblems(input.root, file);
   if (lint.length > 0) return lint;
-  const types = typeProblems(input.root, file);
+  const types = typeProblems(input.root, file).catch((err: unknown) => [`${file} could not be type-checked (${(err as Error).message.split('\n')[0]}): run npx tsc --noEmit to see why`]);
 
   const patch = mutantPatch(exercise.number);
   const mutant = copyOfKit(input.root);
