@@ -29,11 +29,13 @@ export function pristineCopyOfKit(root = REPO_ROOT): string {
   }
   return withNewCopy(root, (copy) => {
     // HEAD's tree through a throwaway index file: the learner's index (what they staged) stays as it is.
-    const index = join(copy, '.pristine-index');
-    const git = (args: string[], env: NodeJS.ProcessEnv = process.env) => execFileSync('git', args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    git(['read-tree', `--index-output=${index}`, 'HEAD']);
-    git(['checkout-index', '--all', `--prefix=${copy}/`], { ...process.env, GIT_INDEX_FILE: index });
-    rmSync(index);
+    // GIT_INDEX_FILE, not --index-output: git then locks the throwaway file, never .git/index, so copies
+    // made at the same time (exercise self-tests in parallel workers) do not fail on each other's lock.
+    const env = { ...process.env, GIT_INDEX_FILE: join(copy, '.pristine-index') };
+    const git = (args: string[]) => execFileSync('git', args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    git(['read-tree', 'HEAD']);
+    git(['checkout-index', '--all', `--prefix=${copy}/`]);
+    rmSync(env.GIT_INDEX_FILE);
   });
 }
 
