@@ -137,7 +137,7 @@ export const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
 };
 const FARGATE_CPU = Object.keys(FARGATE_MEMORY).map(Number);
 
-export const MAX_DESIRED = 10;
+const MAX_DESIRED = 10;
 export const MAX_TASKS = 20;
 
 /** A Fargate service's size: tasks, the auto-scaling ceiling, and each task's CPU and memory. */
@@ -210,7 +210,7 @@ export function rejectUnknownKeys(labName: string, known: readonly string[], con
   }
 }
 
-export function describeChoices(values: readonly number[]): string {
+function describeChoices(values: readonly number[]): string {
   if (values.length <= 4) return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
   return `from ${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
 }

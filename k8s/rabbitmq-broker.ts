@@ -154,7 +154,7 @@ export class RabbitMqBroker extends Construct {
  * rabbitmq-server deps/rabbit/src/rabbit.erl, postlaunch). The grace period covers the waits and the
  * server's own stop.
  */
-export function drainBeforeStop(replicas: number): { preStop: string[]; gracePeriodSeconds: number } {
+function drainBeforeStop(replicas: number): { preStop: string[]; gracePeriodSeconds: number } {
   if (replicas === 1) return { preStop: ['rabbitmq-upgrade', '-q', 'drain', '-t', '60'], gracePeriodSeconds: 90 };
   return { preStop: ['sh', '-c', 'rabbitmq-upgrade -q await_online_quorum_plus_one -t 300; rabbitmq-upgrade -q drain -t 120'], gracePeriodSeconds: 450 };
 }
