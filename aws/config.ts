@@ -3,6 +3,7 @@
  * Fargate sizes, and the refusal of unknown keys. Each lab's config module composes them with
  * its own keys, so the same mistake gets the same one-line message in every lab.
  */
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ConfigError, ConfigReader, closestKey } from '../common/config';
 import type { Profile } from '../common/profiles';
@@ -59,6 +60,35 @@ export function readAlarmEmail(value: unknown): string {
   return match('alarmEmail', value, 'an email address such as ops@example.com (no spaces, quotes or comments)', 'you@example.com');
 }
 
+/** How the load balancer and ECS reach a container: its port, health path and user. */
+export interface ContainerContract {
+  readonly port: number;
+  readonly healthPath: string;
+  /** uid or uid:gid, never root. */
+  readonly user: string;
+  /** ECS's own health check runs wget inside the container: only for images that have it. */
+  readonly wgetHealthCheck: boolean;
+}
+
+/**
+ * The image a lab's service runs: the placeholder, or a tag pushed to the lab's registry (the kit's
+ * service, or a learner's own with its own contract).
+ */
+export type ServiceImage =
+  | { readonly kind: 'placeholder'; readonly uri: string; readonly container: ContainerContract }
+  | { readonly kind: 'registry'; readonly tag: string; readonly container: ContainerContract };
+
+/**
+ * Public image served until the first real one is pushed, so a lab's very first `cdk deploy`
+ * succeeds with an empty repository: the official NGINX build that runs as a non-root user (101)
+ * on port 8080, its default page at `/` the health check.
+ */
+export const PLACEHOLDER: Extract<ServiceImage, { readonly kind: 'placeholder' }> = {
+  kind: 'placeholder',
+  uri: 'public.ecr.aws/nginx/nginx-unprivileged:1.28.0-alpine',
+  container: { port: 8080, healthPath: '/', user: '101', wgetHealthCheck: true },
+};
+
 /** The service's own name in a Route 53 hosted zone of the account, served over HTTPS. */
 export interface ServiceDomain {
   /** e.g. api.example.com */
@@ -68,6 +98,29 @@ export interface ServiceDomain {
   readonly hostedZoneName: string;
   /** An existing ACM certificate for the name; absent means the stack requests one, validated in the zone. */
   readonly certificateArn?: string;
+}
+
+/** What every AWS lab's profile settles, besides its own parts: where, what runs, who hears, what stays. */
+export interface AwsLabConfig {
+  readonly profile: Profile;
+  readonly region: string;
+  /** The lab's ECR repository, by its fixed name: the stacks share no exports and deploy independently. */
+  readonly repositoryName: string;
+  readonly image: ServiceImage;
+  readonly alarmEmail?: string;
+  /** HTTPS on this name; absent means plain HTTP on the load balancer's own name (dev, or prod with allowHttp). */
+  readonly domain?: ServiceDomain;
+  /** prod keeps data, images and logs when its stacks are deleted; dev deletes everything. */
+  readonly retainData: boolean;
+  readonly logRetention: RetentionDays;
+  /** 0 puts tasks in public subnets with public IPs (no NAT gateway to pay for). */
+  readonly natGateways: number;
+  /** Tagged images the registry keeps; older ones expire. */
+  readonly keepTaggedImages: number;
+  /** Refuse deletion of the stacks until turned off by hand. */
+  readonly terminationProtection: boolean;
+  /** Stack tags, propagated by CloudFormation to every resource. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The context keys of the HTTPS name, which every web service lab reads the same way. */

@@ -6,45 +6,21 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROFILES, type Profile } from '../../common/profiles';
 import {
-  type ContextReader, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, FARGATE_MEMORY, MAX_TASKS, optional as optionalValue, readAlarmEmail, readDomain, readFargateSize,
+  type AwsLabConfig, type ContainerContract, type ContextReader, DEFAULT_REGION, PLACEHOLDER, type ServiceImage, DOMAIN_CONTEXT_KEYS, FARGATE_MEMORY, MAX_TASKS, optional as optionalValue, readAlarmEmail, readDomain, readFargateSize,
   readImageTag, readRegion, reader, rejectUnknownKeys, type ServiceDomain,
 } from '../config';
 import { EXAMPLE_DOMAIN } from '../example-domain';
 
-export { EXAMPLE_DOMAIN, FARGATE_MEMORY, PROFILES, type ContextReader, type Profile, type ServiceDomain };
+export { EXAMPLE_DOMAIN, FARGATE_MEMORY, PROFILES, type ContainerContract, type ContextReader, type Profile, type ServiceDomain, type ServiceImage };
 
-/**
- * Public image served until the pipeline pushes the first real one, so the very first
- * `cdk deploy` succeeds with an empty repository. Official NGINX build that runs as a
- * non-root user on port 8080; its default page at `/` is the health check.
- */
-export const PLACEHOLDER_IMAGE = 'public.ecr.aws/nginx/nginx-unprivileged:1.28.0-alpine';
-export const PLACEHOLDER_HEALTH_PATH = '/';
 /** The Auto-Pipe service (labs/auto-pipe/service) answers its health check here. */
 export const SERVICE_HEALTH_PATH = '/health';
-/** Both images listen on this port as a non-root user. */
+/** The kit's service listens on this port as a non-root user, as the placeholder does. */
 export const CONTAINER_PORT = 8080;
-/** The kit's service image runs as this user (its Dockerfile's USER); the placeholder as NGINX's. */
+/** The kit's service image runs as this user (its Dockerfile's USER). */
 export const SERVICE_USER = '1000';
-const PLACEHOLDER_USER = '101';
-
-/** How the load balancer and ECS reach a container: its port, health path and user. */
-export interface ContainerContract {
-  readonly port: number;
-  readonly healthPath: string;
-  /** uid or uid:gid, never root. */
-  readonly user: string;
-  /** ECS's own health check runs wget inside the container: only for images that have it. */
-  readonly wgetHealthCheck: boolean;
-}
-
-/**
- * The image the service runs: the placeholder, or a tag pushed to the registry by the pipeline
- * (the kit's service, or a learner's own with its own contract).
- */
-export type ServiceImage =
-  | { readonly kind: 'placeholder'; readonly uri: string; readonly container: ContainerContract }
-  | { readonly kind: 'registry'; readonly tag: string; readonly container: ContainerContract };
+/** The placeholder's public image, served until the pipeline pushes the first real one. */
+export const PLACEHOLDER_IMAGE = PLACEHOLDER.uri;
 
 /** Who may deploy: GitHub Actions runs of one branch of one repository, via OIDC. */
 export interface GitHubDeployer {
@@ -60,16 +36,9 @@ export interface GitHubDeployer {
 }
 
 /** Everything one profile's stacks need, validated. */
-export interface AutoPipeConfig {
-  readonly profile: Profile;
-  readonly region: string;
-  readonly repositoryName: string;
-  readonly image: ServiceImage;
+export interface AutoPipeConfig extends AwsLabConfig {
   /** Absent until `githubRepo` is set: no repository is trusted by default. */
   readonly github?: GitHubDeployer;
-  readonly alarmEmail?: string;
-  /** HTTPS on this name; absent means plain HTTP on the load balancer's own name (dev, or prod with allowHttp). */
-  readonly domain?: ServiceDomain;
   readonly desiredCount: number;
   /** Auto scaling is on when this is above desiredCount. */
   readonly maxCount: number;
@@ -77,17 +46,6 @@ export interface AutoPipeConfig {
   readonly cpu: number;
   /** Fargate task memory in MiB. */
   readonly memory: number;
-  /** prod keeps images and logs when its stacks are deleted; dev deletes everything. */
-  readonly retainData: boolean;
-  readonly logRetention: RetentionDays;
-  /** 0 puts tasks in public subnets with public IPs (no NAT gateway to pay for). */
-  readonly natGateways: number;
-  /** Tagged images the registry keeps; older ones expire. */
-  readonly keepTaggedImages: number;
-  /** Refuse deletion of the stacks until turned off by hand. */
-  readonly terminationProtection: boolean;
-  /** Stack tags, propagated by CloudFormation to every resource. */
-  readonly tags: Readonly<Record<string, string>>;
 }
 
 interface ProfileDefaults {
@@ -239,7 +197,7 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     repositoryName: `auto-pipe-${profile}`,
     image:
       imageTag === undefined
-        ? { kind: 'placeholder', uri: PLACEHOLDER_IMAGE, container: { port: CONTAINER_PORT, healthPath: PLACEHOLDER_HEALTH_PATH, user: PLACEHOLDER_USER, wgetHealthCheck: true } }
+        ? PLACEHOLDER
         : { kind: 'registry', tag: imageTag, container },
     github:
       githubRepo === undefined

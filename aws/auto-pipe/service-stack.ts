@@ -1,11 +1,7 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AutoPipeConfig } from './config';
-import { FargateWebService } from '../constructs/fargate-web-service';
+import { FargateWebService, serviceImageProps, webServiceDomain } from '../constructs/fargate-web-service';
 import { ServiceMonitoring } from '../constructs/service-monitoring';
 import { ServiceNetwork } from '../constructs/service-network';
 
@@ -13,7 +9,6 @@ export interface AutoPipeServiceStackProps extends StackProps {
   readonly config: AutoPipeConfig;
 }
 
-/** User ids the images run as: `node` in the service image, `nginx` in the placeholder. */
 /** Auto-Pipe running: network, Fargate service behind an ALB, and its monitoring. */
 export class AutoPipeServiceStack extends Stack {
   readonly network: ServiceNetwork;
@@ -34,25 +29,12 @@ export class AutoPipeServiceStack extends Stack {
       removalPolicy,
     });
 
-    const image =
-      config.image.kind === 'registry'
-        ? ecs.ContainerImage.fromEcrRepository(
-            // Imported by its fixed name: the stacks share no exports and deploy independently.
-            ecr.Repository.fromRepositoryName(this, 'Repository', config.repositoryName),
-            config.image.tag,
-          )
-        : ecs.ContainerImage.fromRegistry(config.image.uri);
-
     this.web = new FargateWebService(this, 'Web', {
       displayName: 'Auto-Pipe',
       vpc: this.network.vpc,
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,
-      image,
-      user: config.image.container.user,
-      containerPort: config.image.container.port,
-      healthPath: config.image.container.healthPath,
-      containerHealthCheck: config.image.container.wgetHealthCheck,
+      ...serviceImageProps(this, config.repositoryName, config.image),
       cpu: config.cpu,
       memoryLimitMiB: config.memory,
       desiredCount: config.desiredCount,
@@ -60,23 +42,10 @@ export class AutoPipeServiceStack extends Stack {
       logGroupName: `/ecs/auto-pipe-${config.profile}`,
       logRetention: config.logRetention,
       removalPolicy,
-      domain: config.domain && {
-        name: config.domain.name,
-        zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: config.domain.hostedZoneId, zoneName: config.domain.hostedZoneName }),
-        certificate: config.domain.certificateArn === undefined ? undefined : acm.Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),
-      },
+      domain: webServiceDomain(this, config.domain),
       accessLogs: config.retainData,
       deletionProtection: config.retainData,
     });
-
-    if (config.image.kind === 'registry') {
-      Validations.of(this.web.taskDefinition.obtainExecutionRole()).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ecr:GetAuthorizationToken (added to pull the service image) does not support resource-level permissions; ' +
-          'the pull actions themselves are scoped to the one repository.',
-      });
-    }
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: this.web.service,

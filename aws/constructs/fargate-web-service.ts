@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +10,39 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { ServiceDomain, ServiceImage } from '../config';
 import { acknowledgeLogGroupRules, GUARD } from './cdk-app';
+
+/**
+ * The props that follow from what the service runs: the image (its tag in the lab's repository,
+ * imported by its fixed name, or the placeholder's public image) and the image's contract.
+ */
+export function serviceImageProps(
+  scope: Construct,
+  repositoryName: string,
+  image: ServiceImage,
+): Pick<FargateWebServiceProps, 'image' | 'user' | 'containerPort' | 'healthPath' | 'containerHealthCheck'> {
+  return {
+    image:
+      image.kind === 'registry'
+        ? ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(scope, 'Repository', repositoryName), image.tag)
+        : ecs.ContainerImage.fromRegistry(image.uri),
+    user: image.container.user,
+    containerPort: image.container.port,
+    healthPath: image.container.healthPath,
+    containerHealthCheck: image.container.wgetHealthCheck,
+  };
+}
+
+/** The lab's HTTPS name as the service takes it: its hosted zone and certificate imported by id. */
+export function webServiceDomain(scope: Construct, domain: ServiceDomain | undefined): WebServiceDomain | undefined {
+  if (domain === undefined) return undefined;
+  return {
+    name: domain.name,
+    zone: route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: domain.hostedZoneId, zoneName: domain.hostedZoneName }),
+    certificate: domain.certificateArn === undefined ? undefined : acm.Certificate.fromCertificateArn(scope, 'Certificate', domain.certificateArn),
+  };
+}
 
 /** The name a web service is served under, from a hosted zone the account owns. */
 export interface WebServiceDomain {
@@ -165,6 +198,13 @@ export class FargateWebService extends Construct {
             },
       stopTimeout: Duration.seconds(30),
     });
+
+    if (props.image instanceof ecs.EcrImage) {
+      Validations.of(executionRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken (added to pull the service image) does not support resource-level permissions; the pull actions themselves are scoped to the one repository.',
+      });
+    }
 
     const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc: props.vpc,

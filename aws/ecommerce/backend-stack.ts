@@ -1,11 +1,8 @@
 import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { FargateWebService } from '../constructs/fargate-web-service';
+import { FargateWebService, serviceImageProps, webServiceDomain } from '../constructs/fargate-web-service';
 import { ServiceMonitoring } from '../constructs/service-monitoring';
 import { ServiceNetwork } from '../constructs/service-network';
 import { ShopCache } from './cache';
@@ -76,20 +73,12 @@ export class EcommerceBackendStack extends Stack {
       reason: 'Rotating the token-signing key signs every customer out at once, and running tasks keep the key they started with until they are replaced; it is rotated by hand (the guide shows how) when it may have leaked.',
     });
 
-    const image =
-      config.image.kind === 'registry'
-        ? ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(this, 'Repository', config.repositoryName), config.image.tag)
-        : ecs.ContainerImage.fromRegistry(config.image.uri);
-
     this.web = new FargateWebService(this, 'Web', {
       displayName: 'E-commerce backend',
       vpc: this.network.vpc,
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,
-      image,
-      user: config.container.user,
-      containerPort: config.container.port,
-      healthPath: config.container.healthPath,
+      ...serviceImageProps(this, config.repositoryName, config.image),
       // The service's environment contract (labs/ecommerce-backend/service/README.md): endpoints in
       // plain settings, every credential an ECS secret the execution role reads when a task starts.
       environment: {
@@ -112,11 +101,7 @@ export class EcommerceBackendStack extends Stack {
       logGroupName: `/ecs/ecommerce-backend-${config.profile}`,
       logRetention: config.logRetention,
       removalPolicy,
-      domain: config.domain && {
-        name: config.domain.name,
-        zone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: config.domain.hostedZoneId, zoneName: config.domain.hostedZoneName }),
-        certificate: config.domain.certificateArn === undefined ? undefined : acm.Certificate.fromCertificateArn(this, 'Certificate', config.domain.certificateArn),
-      },
+      domain: webServiceDomain(this, config.domain),
       accessLogs: config.retainData,
       deletionProtection: config.retainData,
       containerInsights: config.containerInsights,
@@ -133,10 +118,6 @@ export class EcommerceBackendStack extends Stack {
       // Every new task migrates the schema before its web container starts: a version takes traffic
       // only once its schema is in place, and the migration step's advisory lock lets one task apply it.
       this.web.addSetupStep('Migrate', ['node', 'dist/migrate.js']);
-      Validations.of(this.web.taskDefinition.obtainExecutionRole()).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ecr:GetAuthorizationToken (added to pull the service image) does not support resource-level permissions; the pull actions themselves are scoped to the one repository.',
-      });
     }
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {

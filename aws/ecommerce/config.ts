@@ -6,8 +6,8 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROFILES, type Profile } from '../../common/profiles';
 import {
-  type ContextReader, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, type FargateSize, MAX_TASKS, optional, readAlarmEmail, readDomain,
-  readFargateSize, readImageTag, readRegion, reader, rejectUnknownKeys, type ServiceDomain,
+  type AwsLabConfig, type ContainerContract, type ContextReader, PLACEHOLDER, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, type FargateSize, MAX_TASKS, optional, readAlarmEmail, readDomain,
+  readFargateSize, readImageTag, readRegion, reader, rejectUnknownKeys,
 } from '../config';
 
 export { PROFILES, type Profile };
@@ -38,12 +38,8 @@ export const CACHE_NODE_TYPES = [
   'cache.r7g.large', 'cache.r7g.xlarge', 'cache.r7g.2xlarge',
 ] as const;
 
-/** Where the learner's image lives until the first push: the service stack runs a placeholder. */
-export const PLACEHOLDER_IMAGE = 'public.ecr.aws/nginx/nginx-unprivileged:1.28.0-alpine';
-
-/** The reference service's contract (labs/ecommerce-backend/service): port, probes, user. */
-export const SERVICE_CONTRACT = { port: 8080, healthPath: '/healthz', user: '1000' } as const;
-const PLACEHOLDER_CONTRACT = { port: 8080, healthPath: '/', user: '101' } as const;
+/** The reference service's contract (labs/ecommerce-backend/service): port, liveness path, user; its image has wget. */
+const SERVICE_CONTRACT: ContainerContract = { port: 8080, healthPath: '/healthz', user: '1000', wgetHealthCheck: true };
 
 export interface EcommerceDatabaseConfig {
   readonly postgresVersion: PostgresVersion;
@@ -67,28 +63,13 @@ export interface EcommerceCacheConfig {
   readonly snapshotRetentionDays: number;
 }
 
-/** Everything one profile's stacks need, validated. */
-export interface EcommerceConfig {
-  readonly profile: Profile;
-  readonly region: string;
-  readonly repositoryName: string;
-  /** The learner's image by tag, or the placeholder until the first push. */
-  readonly image: { readonly kind: 'placeholder'; readonly uri: string } | { readonly kind: 'registry'; readonly tag: string };
-  readonly container: { readonly port: number; readonly healthPath: string; readonly user: string };
-  readonly alarmEmail?: string;
-  readonly domain?: ServiceDomain;
+/** Everything one profile's stacks need, validated. Until `imageTag` is set, the placeholder runs. */
+export interface EcommerceConfig extends AwsLabConfig {
   readonly service: FargateSize;
   /** Container Insights (about $12 a month for one service): prod only, to keep dev under $2 a day. */
   readonly containerInsights: boolean;
   readonly database: EcommerceDatabaseConfig;
   readonly cache: EcommerceCacheConfig;
-  /** prod keeps data (a final database snapshot, images, logs) and refuses deletion; dev deletes everything. */
-  readonly retainData: boolean;
-  readonly logRetention: RetentionDays;
-  readonly natGateways: number;
-  readonly keepTaggedImages: number;
-  readonly terminationProtection: boolean;
-  readonly tags: Readonly<Record<string, string>>;
 }
 
 interface ProfileDefaults {
@@ -172,8 +153,7 @@ export function readEcommerceConfig(context: ContextReader, keys: readonly strin
     profile,
     region,
     repositoryName: `ecommerce-backend-${profile}`,
-    image: imageTag === undefined ? { kind: 'placeholder', uri: PLACEHOLDER_IMAGE } : { kind: 'registry', tag: imageTag },
-    container: imageTag === undefined ? PLACEHOLDER_CONTRACT : SERVICE_CONTRACT,
+    image: imageTag === undefined ? PLACEHOLDER : { kind: 'registry', tag: imageTag, container: SERVICE_CONTRACT },
     alarmEmail: optional(context, 'alarmEmail', readAlarmEmail),
     domain: readDomain(profile, context, region),
     service: readFargateSize(context, defaults.service),
