@@ -3,7 +3,7 @@
  * learner's two profiles: control-tower.test.ts). One file each: Guard's run on two apps plus this one
  * would take a single file past 10 s.
  */
-import { describeControlTowerRules, synthAutoPipe } from './synth';
+import { describeControlTowerRules, logGroupAcknowledgements, synthAutoPipe } from './synth';
 
 describe('every optional key at once (HTTPS, a registry image, scaling)', () => {
   const synth = synthAutoPipe(
@@ -22,14 +22,11 @@ describe('every optional key at once (HTTPS, a registry image, scaling)', () => 
     { validate: false },
   );
   describeControlTowerRules(synth, [
-    'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'AutoPipeService-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('AutoPipeService-dev/Network/FlowLogs'),
     'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
     'AutoPipeService-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
-    'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'AutoPipeService-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'AutoPipeService-dev/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('AutoPipeService-dev/Web/Logs'),
+    ...logGroupAcknowledgements('AutoPipeService-dev/Web/ContainerInsightsLogs'),
     'AutoPipeService-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
   ]);
 });

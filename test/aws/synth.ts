@@ -236,6 +236,11 @@ export function describePolicy(synth: SynthesizedAutoPipe, stackIds: readonly st
   });
 }
 
+/** The two Control Tower log-group acknowledgements acknowledgeLogGroupRules writes, on the log group at `path`. */
+export function logGroupAcknowledgements(path: string): string[] {
+  return ['cloudwatch_log_group_encrypted_check', 'cloudwatch_log_group_retention_period_check'].map((rule) => `${path} ${GUARD}::${rule}`);
+}
+
 /**
  * The AWS Control Tower proactive controls, as the Guard engine a user's `cdk synth` runs (tests
  * synthesize without it and run it once here, on the written templates): no unacknowledged finding,

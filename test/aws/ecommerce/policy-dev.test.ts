@@ -1,3 +1,4 @@
+import { logGroupAcknowledgements } from '../synth';
 import { describeEcommercePolicy } from './policy';
 
 describeEcommercePolicy(
@@ -16,26 +17,21 @@ describeEcommercePolicy(
     'EcommerceBackend-dev/Web/TaskDefinition AwsSolutions-ECS2',
   ],
   [
-    'EcommerceBackend-dev/Cache/SlowLog cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-dev/Cache/SlowLog cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('EcommerceBackend-dev/Cache/SlowLog'),
     'EcommerceBackend-dev/Database/Instance cdk-validator-cfnguard::rds_instance_backup_enabled_check',
     'EcommerceBackend-dev/Database/Instance cdk-validator-cfnguard::rds_instance_deletion_protection_enabled_check',
     'EcommerceBackend-dev/Database/Instance cdk-validator-cfnguard::rds_instance_enhanced_monitoring_enabled_check',
     'EcommerceBackend-dev/Database/Instance cdk-validator-cfnguard::rds_instance_multi_az_support_check',
     'EcommerceBackend-dev/Database/Instance cdk-validator-cfnguard::rds_instance_no_default_ports_check',
     'EcommerceBackend-dev/Database/Instance cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check',
-    'EcommerceBackend-dev/Database/PostgresqlLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-dev/Database/PostgresqlLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'EcommerceBackend-dev/Database/UpgradeLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-dev/Database/UpgradeLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'EcommerceBackend-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-dev/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('EcommerceBackend-dev/Database/PostgresqlLogs'),
+    ...logGroupAcknowledgements('EcommerceBackend-dev/Database/UpgradeLogs'),
+    ...logGroupAcknowledgements('EcommerceBackend-dev/Network/FlowLogs'),
     'EcommerceBackend-dev/Web/Cluster cdk-validator-cfnguard::ecs_container_insights_enabled_check',
     'EcommerceBackend-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
     'EcommerceBackend-dev/Web/LoadBalancer cdk-validator-cfnguard::elbv2_logging_enabled_check',
     'EcommerceBackend-dev/Web/LoadBalancer/Http cdk-validator-cfnguard::alb_http_to_https_redirection_check',
-    'EcommerceBackend-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-dev/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('EcommerceBackend-dev/Web/Logs'),
     'EcommerceBackend-dev/Web/Service cdk-validator-cfnguard::ecs_service_assign_public_ip_disabled_check',
     'EcommerceBackend-dev/Web/TaskDefinition cdk-validator-cfnguard::ecs_task_definition_memory_hard_limit_check',
   ],

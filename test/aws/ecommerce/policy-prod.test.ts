@@ -1,3 +1,4 @@
+import { logGroupAcknowledgements } from '../synth';
 import { describeEcommercePolicy } from './policy';
 
 describeEcommercePolicy(
@@ -13,25 +14,19 @@ describeEcommercePolicy(
     'EcommerceBackend-prod/Web/TaskDefinition AwsSolutions-ECS2',
   ],
   [
-    'EcommerceBackend-prod/Cache/SlowLog cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-prod/Cache/SlowLog cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('EcommerceBackend-prod/Cache/SlowLog'),
     'EcommerceBackend-prod/Database/Instance cdk-validator-cfnguard::rds_instance_no_default_ports_check',
     'EcommerceBackend-prod/Database/Instance cdk-validator-cfnguard::rds_storage_encrypted_kms_key_check',
-    'EcommerceBackend-prod/Database/PostgresqlLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-prod/Database/PostgresqlLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'EcommerceBackend-prod/Database/UpgradeLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-prod/Database/UpgradeLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'EcommerceBackend-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-prod/Network/FlowLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('EcommerceBackend-prod/Database/PostgresqlLogs'),
+    ...logGroupAcknowledgements('EcommerceBackend-prod/Database/UpgradeLogs'),
+    ...logGroupAcknowledgements('EcommerceBackend-prod/Network/FlowLogs'),
     'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
     'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
     'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
     'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_bucket_versioning_enabled_check',
     'EcommerceBackend-prod/Web/AccessLogs cdk-validator-cfnguard::s3_event_notifications_enabled_check',
-    'EcommerceBackend-prod/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-prod/Web/ContainerInsightsLogs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-    'EcommerceBackend-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-    'EcommerceBackend-prod/Web/Logs cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+    ...logGroupAcknowledgements('EcommerceBackend-prod/Web/ContainerInsightsLogs'),
+    ...logGroupAcknowledgements('EcommerceBackend-prod/Web/Logs'),
     'EcommerceBackend-prod/Web/TaskDefinition cdk-validator-cfnguard::ecs_task_definition_memory_hard_limit_check',
   ],
 );
