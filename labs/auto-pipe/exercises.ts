@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PROFILES, type Profile } from '../../common/profiles';
-import { type Exercise, type ExerciseInput, resourcesOf } from '../cli/lab';
+import { type Exercise, type ExerciseInput, notifiesTopic, resourcesOf } from '../cli/lab';
 import type { LabResource } from '../cli/resources';
 
 const WORKFLOW = '.github/workflows/auto-pipe.yml';
@@ -235,8 +235,7 @@ function clientErrorAlarmProblems(input: ExerciseInput, alarm: LabResource): str
   if (!moreThan50) {
     problems.push(`the 4xx alarm fires when ${p.ComparisonOperator} ${p.Threshold}: it should fire above 50 (GreaterThanThreshold, threshold 50)`);
   }
-  const topics = resourcesOf(input, 'AWS::SNS::Topic').map((t) => logicalId(t.id));
-  const notifies = (actions: unknown) => Array.isArray(actions) && actions.some((a) => topics.includes(a?.Ref));
+  const notifies = (actions: unknown) => notifiesTopic(input, actions);
   if (!notifies(p.AlarmActions)) problems.push('the 4xx alarm does not notify the alarm topic when it fires: add an SnsAction as its alarm action');
   if (!notifies(p.OKActions)) problems.push('the 4xx alarm does not notify the alarm topic when it clears: add an SnsAction as its OK action');
   return problems;

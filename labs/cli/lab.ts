@@ -79,3 +79,10 @@ export interface Exercise {
 export function resourcesOf(input: ExerciseInput, type: string, profile: Profile = 'dev'): LabResource[] {
   return input[profile].resources.filter((r) => r.type === type);
 }
+
+/** Whether a CloudWatch alarm's action list (AlarmActions or OKActions) names one of the profile's SNS topics. */
+export function notifiesTopic(input: ExerciseInput, actions: unknown, profile: Profile = 'dev'): boolean {
+  // Resource ids are `<stack>/<logicalId>`; an action refers to the topic's logical id.
+  const topics = resourcesOf(input, 'AWS::SNS::Topic', profile).map((t) => t.id.slice(t.id.indexOf('/') + 1));
+  return Array.isArray(actions) && actions.some((a: { Ref?: unknown } | null) => topics.includes(String(a?.Ref)));
+}

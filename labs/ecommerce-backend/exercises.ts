@@ -5,7 +5,7 @@
  * deploy or cost a learner money fails with the reason.
  */
 import { PROFILES } from '../../common/profiles';
-import { type Exercise, type ExerciseInput, resourcesOf } from '../cli/lab';
+import { type Exercise, type ExerciseInput, notifiesTopic, resourcesOf } from '../cli/lab';
 import type { LabResource } from '../cli/resources';
 
 export const exercises: readonly Exercise[] = [
@@ -135,7 +135,5 @@ function inIsolatedSubnetsOnly(input: ExerciseInput, instance: LabResource): boo
 }
 
 function notifiesTopicBothWays(input: ExerciseInput, profile: 'dev' | 'prod', alarm: LabResource): boolean {
-  const topics = resourcesOf(input, 'AWS::SNS::Topic', profile).map((t) => t.id.split('/')[1]);
-  const refs = (actions: unknown) => (Array.isArray(actions) ? actions.map((a: { Ref?: string }) => a.Ref) : []);
-  return topics.some((topic) => refs(alarm.props.AlarmActions).includes(topic) && refs(alarm.props.OKActions).includes(topic));
+  return notifiesTopic(input, alarm.props.AlarmActions, profile) && notifiesTopic(input, alarm.props.OKActions, profile);
 }
