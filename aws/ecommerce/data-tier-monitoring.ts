@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from '../constructs/service-monitoring';
+import { type NotifyingAlarmSpec, notifyingAlarm } from '../constructs/service-monitoring';
 
 export interface DataTierMonitoringProps {
   readonly database: rds.IDatabaseInstance;
@@ -65,7 +65,7 @@ export class DataTierMonitoring extends Construct {
     const maxConnections = Math.min(Math.floor((props.databaseMemoryGiB * 1024 ** 3) / 9531392), 5000);
     const replicated = props.cacheNodeIds.length > 1;
 
-    const alarm = (key: DataTierAlarm, spec: Parameters<typeof notifyingAlarm>[3]) => notifyingAlarm(this, key, props.topic, spec);
+    const alarm = (key: DataTierAlarm, spec: NotifyingAlarmSpec) => notifyingAlarm(this, key, props.topic, spec);
     this.alarms = {
       databaseCpu: alarm('databaseCpu', {
         description: 'Database CPU above 80% for 10 minutes: find the slow statements in the postgresql log, or move to a larger class',
