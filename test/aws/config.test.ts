@@ -6,18 +6,9 @@ import { createAutoPipeApp } from '../../aws/auto-pipe/app';
 import { EXAMPLE_DOMAIN, FARGATE_MEMORY, readAutoPipeConfigs } from '../../aws/auto-pipe/config';
 import { ConfigError } from '../../common/config';
 import { REPO_ROOT } from '../../common/dist';
-import { testContext } from './synth';
+import { configMessage, testContext } from './synth';
 
-/** The message a user sees for this context, or '' when it is valid. */
-function messageFor(context: Record<string, unknown>): string {
-  try {
-    readAutoPipeConfigs((key) => context[key], Object.keys(context));
-    return '';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).message;
-  }
-}
+const messageFor = (context: Record<string, unknown>) => configMessage(readAutoPipeConfigs, context);
 
 const REGIONS = "one of the 39 AWS region codes aws-cdk-lib's region-info knows, such as us-east-1 or eu-west-1";
 const EMAIL_EXPECTED = 'expected an email address such as ops@example.com (no spaces, quotes or comments).';

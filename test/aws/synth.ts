@@ -1,6 +1,7 @@
 /**
- * Test support: synthesizes the real Auto-Pipe app (cdk.json's context, validation and
- * cdk-nag on) once per test file, and reads what synth produced.
+ * Test support for the AWS labs: synthesizes a lab's real app (cdk.json's context, validation and
+ * cdk-nag on) once per test file, reads what synth produced, and reads a lab's config as a user's
+ * context would give it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { IConstruct } from 'constructs';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
 import { type CdkAppOptions, GUARD } from '../../aws/constructs/cdk-app';
 import { CONTEXT_KEYS, EXAMPLE_DOMAIN } from '../../aws/auto-pipe/config';
+import { ConfigError } from '../../common/config';
 
 /** The context a learner deploys with: a repository to trust. */
 export const LAB_CONTEXT = { githubRepo: 'octo-org/auto-pipe' } as const;
@@ -28,6 +30,20 @@ export const LAB_PROFILES = [
  */
 export function testContext(context: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...Object.fromEntries(CONTEXT_KEYS.map((key) => [key, undefined])), ...context };
+}
+
+/**
+ * The message a user sees for `context` read by a lab's config reader (`readAutoPipeConfigs`,
+ * `readEcommerceConfig`), or '' when it is valid; anything thrown but a ConfigError fails the test.
+ */
+export function configMessage(read: (context: (key: string) => unknown, keys: readonly string[]) => unknown, context: Record<string, unknown>): string {
+  try {
+    read((key) => context[key], Object.keys(context));
+    return '';
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message;
+  }
 }
 
 /** A synthesized CloudFormation template, as much of it as tests read directly. */

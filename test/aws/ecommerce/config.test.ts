@@ -8,16 +8,9 @@ import { createCdkApp } from '../../../aws/constructs/cdk-app';
 import { POSTGRES_VERSIONS, readEcommerceConfig } from '../../../aws/ecommerce/config';
 import { ConfigError } from '../../../common/config';
 import { REPO_ROOT } from '../../../common/dist';
+import { configMessage } from '../synth';
 
-function messageFor(context: Record<string, unknown>): string {
-  try {
-    readEcommerceConfig((key) => context[key], Object.keys(context));
-    return '';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).message;
-  }
-}
+const messageFor = (context: Record<string, unknown>) => configMessage(readEcommerceConfig, context);
 const fix = (key: string, example: string) => `\n  Fix: npx cdk synth -c ${key}=${example}   (or set "${key}" under "context" in cdk.json)`;
 
 test.each<[string, Record<string, unknown>, string]>([
