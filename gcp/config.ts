@@ -6,6 +6,7 @@
  * resource is declared, and turns the `profile` into the settings each component needs.
  */
 import { coversWholeInternet } from './cidr';
+import { GCP_REGIONS, ZONES_AS_OF, zonesOf } from './regions';
 import { closestKey, ConfigError, ConfigReader } from '../common/config';
 import { PROFILES, type Profile } from '../common/profiles';
 
@@ -134,13 +135,7 @@ export function readLabConfig(raw: Readonly<Record<string, string>>, stack: stri
     'a GCP project id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter',
     'my-lab-project',
   );
-  const region = reader.matching(
-    'gcp:region',
-    raw['gcp:region'] ?? DEFAULT_REGION,
-    /^[a-z]+-[a-z]+[0-9]+$/,
-    'a GCP region such as us-central1 or europe-west1',
-    DEFAULT_REGION,
-  );
+  const region = readRegion(reader, raw['gcp:region'] ?? DEFAULT_REGION);
   const zone = readZone(reader, raw['gcp:zone'], region);
   const lab = reader.oneOf('lab', own('lab'), LABS);
   const profile = reader.oneOf('profile', own('profile') ?? CONFIG_DEFAULTS.profile, PROFILES);
@@ -218,11 +213,28 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
+function readRegion(reader: ConfigReader, value: string): string {
+  const region = reader.matching('gcp:region', value, /^[a-z]+-[a-z]+[0-9]+$/, 'a GCP region such as us-central1 or europe-west1', DEFAULT_REGION);
+  if (!GCP_REGIONS.includes(region)) {
+    const meant = closestKey(region, GCP_REGIONS);
+    reader.fail(
+      'gcp:region',
+      region,
+      `${meant === undefined ? '' : `${meant}? `}one of the ${GCP_REGIONS.length} Google Cloud regions listed in gcp/regions.ts (as of ${ZONES_AS_OF})`,
+      meant ?? DEFAULT_REGION,
+    );
+  }
+  return region;
+}
+
 function readZone(reader: ConfigReader, value: string | undefined, region: string): string {
   // Zone "b" exists in every region; "a" does not (europe-west1, us-east1).
   const zone = reader.matching('gcp:zone', value ?? `${region}-b`, /^[a-z]+-[a-z]+[0-9]+-[a-z]$/, `a zone of ${region} such as ${region}-b`, `${region}-b`);
   if (!zone.startsWith(`${region}-`)) {
     reader.fail('gcp:zone', zone, `a zone of the region gcp:region=${region}, such as ${region}-b`, `${region}-b`);
+  }
+  if (!zonesOf(region).includes(zone)) {
+    reader.fail('gcp:zone', zone, `one of the zones of ${region}: ${zonesOf(region).join(', ')}`, `${region}-b`);
   }
   return zone;
 }

@@ -6,6 +6,7 @@ import { ConfigError } from '../../common/config';
 import { REPO_ROOT } from '../../common/dist';
 import { CONFIG_DEFAULTS, CONFIG_KEYS, LABS, PROFILES, PROJECT_NAME, readLabConfig } from '../../gcp/config';
 import { planLab } from '../../gcp/offline/plan';
+import { GCP_REGIONS, zonesOf } from '../../gcp/regions';
 import program from '../../gcp/index';
 import { parse } from 'yaml';
 import { PLACEHOLDER_PROJECT, readStackConfig } from '../../gcp/offline/stack-config';
@@ -134,6 +135,24 @@ describe('bad input is a ConfigError with key, value, valid values and the pulum
       'Invalid gcp:zone: received "europe-west1-b"; expected a zone of the region gcp:region=us-central1, such as us-central1-b.\n' +
         '  Fix: pulumi config set gcp:zone us-central1-b --stack gke-dev (or set it in Pulumi.gke-dev.yaml)',
     );
+  });
+
+  test('a region Google does not have', async () => {
+    expect((await planError({ 'gcp:region': 'us-centrl1' })).message).toBe(
+      'Invalid gcp:region: received "us-centrl1"; expected us-central1? one of the 42 Google Cloud regions listed in gcp/regions.ts (as of 2026-11-01).\n' +
+        '  Fix: pulumi config set gcp:region us-central1 --stack gke-dev (or set it in Pulumi.gke-dev.yaml)',
+    );
+  });
+
+  test('a zone the region does not have (europe-west1 has b, c and d)', async () => {
+    expect((await planError({ 'gcp:region': 'europe-west1', 'gcp:zone': 'europe-west1-a' })).message).toBe(
+      'Invalid gcp:zone: received "europe-west1-a"; expected one of the zones of europe-west1: europe-west1-b, europe-west1-c, europe-west1-d.\n' +
+        '  Fix: pulumi config set gcp:zone europe-west1-b --stack gke-dev (or set it in Pulumi.gke-dev.yaml)',
+    );
+  });
+
+  test('every listed region has zone b, the default zone', () => {
+    for (const region of GCP_REGIONS) expect(zonesOf(region)).toContain(`${region}-b`);
   });
 
   test('0.0.0.0/0 in the authorized networks', async () => {
