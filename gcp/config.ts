@@ -22,6 +22,9 @@ export type Lab = (typeof LABS)[number];
 export const DATABASE_VERSIONS = ['POSTGRES_15', 'POSTGRES_16', 'POSTGRES_17', 'POSTGRES_18'] as const;
 export type DatabaseVersion = (typeof DATABASE_VERSIONS)[number];
 
+/** Binary Authorization's enforcement: dev only logs what it would block, prod blocks it. */
+export type ImageAdmission = 'DRYRUN_AUDIT_LOG_ONLY' | 'ENFORCED_BLOCK_AND_AUDIT_LOG';
+
 export const RELEASE_CHANNELS = ['RAPID', 'REGULAR', 'STABLE'] as const;
 export type ReleaseChannel = (typeof RELEASE_CHANNELS)[number];
 
@@ -65,6 +68,9 @@ export interface GkeSettings {
   readonly machineType: string;
   readonly spot: boolean;
   readonly diskSizeGb: number;
+  readonly imageAdmission: ImageAdmission;
+  /** Encrypt Kubernetes Secrets with the lab's own Cloud KMS key (prod); dev keeps Google's default encryption. */
+  readonly secretsEncryptionKey: boolean;
 }
 
 export interface DatabaseSettings {
@@ -106,13 +112,13 @@ export interface LabConfig {
 const PROFILE_SETTINGS = {
   dev: {
     deletionProtection: false,
-    gke: { regional: false, machineType: 'e2-medium', spot: true, diskSizeGb: 30 },
+    gke: { regional: false, machineType: 'e2-medium', spot: true, diskSizeGb: 30, imageAdmission: 'DRYRUN_AUDIT_LOG_ONLY', secretsEncryptionKey: false },
     database: { tier: 'db-f1-micro', highAvailability: false, retainedBackups: 3, transactionLogRetentionDays: 1, keepBackupsOnDelete: false },
     redis: { tier: 'BASIC', memorySizeGb: 1, rdbSnapshots: false },
   },
   prod: {
     deletionProtection: true,
-    gke: { regional: true, machineType: 'e2-standard-4', spot: false, diskSizeGb: 100 },
+    gke: { regional: true, machineType: 'e2-standard-4', spot: false, diskSizeGb: 100, imageAdmission: 'ENFORCED_BLOCK_AND_AUDIT_LOG', secretsEncryptionKey: true },
     database: { tier: 'db-custom-2-7680', highAvailability: true, retainedBackups: 30, transactionLogRetentionDays: 7, keepBackupsOnDelete: true },
     redis: { tier: 'STANDARD_HA', memorySizeGb: 5, rdbSnapshots: true },
   },
@@ -170,6 +176,8 @@ export function readLabConfig(raw: Readonly<Record<string, string>>, stack: stri
       machineType: settings.gke.machineType,
       spot: settings.gke.spot,
       diskSizeGb: settings.gke.diskSizeGb,
+      imageAdmission: settings.gke.imageAdmission,
+      secretsEncryptionKey: settings.gke.secretsEncryptionKey,
     },
     database: { version, ...settings.database },
     redis: settings.redis,

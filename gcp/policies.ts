@@ -47,6 +47,8 @@ export const TYPES = {
   peering: 'gcp:servicenetworking/connection:Connection',
   sqlDatabase: 'gcp:sql/database:Database',
   sqlUser: 'gcp:sql/user:User',
+  imageAdmissionPolicy: 'gcp:binaryauthorization/policy:Policy',
+  cryptoKey: 'gcp:kms/cryptoKey:CryptoKey',
 } as const;
 
 /**
@@ -163,6 +165,47 @@ export function gkeNetworkPolicy(resources: readonly PlannedResource[]): Resourc
 export function gkeIntranodeVisibility(resources: readonly PlannedResource[]): ResourceVerdict[] {
   return judge(resources, TYPES.cluster, 'intranode visibility on', (inputs) =>
     inputs.enableIntranodeVisibility === true ? undefined : 'intranode visibility is off: pod-to-pod traffic on one node escapes the VPC flow logs',
+  );
+}
+
+/**
+ * CIS GKE 5.10.4: Binary Authorization. The cluster enforces the project's policy, and that policy (in
+ * this stack) admits by allowlist, not everything; prod blocks what it denies, dev may only audit.
+ */
+export function gkeBinaryAuthorization(resources: readonly PlannedResource[], { profile }: PolicyContext): ResourceVerdict[] {
+  const policies = resources.filter((r) => r.type === TYPES.imageAdmissionPolicy);
+  const policyFailure = (): string | undefined => {
+    if (policies.length === 0) return 'no Binary Authorization policy in this stack: the project default admits every image';
+    const rule = policies[0].inputs.defaultAdmissionRule;
+    if (at(rule, 'evaluationMode') === 'ALWAYS_ALLOW') return 'the Binary Authorization policy admits every image (defaultAdmissionRule ALWAYS_ALLOW)';
+    if (profile === 'prod' && at(rule, 'enforcementMode') !== 'ENFORCED_BLOCK_AND_AUDIT_LOG') {
+      return `prod only audits the Binary Authorization policy (enforcementMode ${String(at(rule, 'enforcementMode'))}): set ENFORCED_BLOCK_AND_AUDIT_LOG`;
+    }
+    return undefined;
+  };
+  return judge(resources, TYPES.cluster, `only admitted images run (${profile === 'prod' ? 'enforced' : 'dev: denials audited'})`, (inputs) =>
+    at(inputs, 'binaryAuthorization.evaluationMode') === 'PROJECT_SINGLETON_POLICY_ENFORCE'
+      ? policyFailure()
+      : 'Binary Authorization is off: set binaryAuthorization.evaluationMode PROJECT_SINGLETON_POLICY_ENFORCE',
+  );
+}
+
+/** CIS GKE 5.3.1: prod encrypts Kubernetes Secrets in etcd with a Cloud KMS key of its own (dev: Google's default encryption). */
+export function gkeSecretsEncryption(resources: readonly PlannedResource[], { profile }: PolicyContext): ResourceVerdict[] {
+  if (profile !== 'prod') return [];
+  return judge(resources, TYPES.cluster, 'Secrets encrypted with a Cloud KMS key', (inputs) =>
+    at(inputs, 'databaseEncryption.state') === 'ENCRYPTED' && typeof at(inputs, 'databaseEncryption.keyName') === 'string'
+      ? undefined
+      : 'Kubernetes Secrets are not encrypted with a Cloud KMS key: set databaseEncryption { state: ENCRYPTED, keyName }',
+  );
+}
+
+/** Google's recommended control-plane access: the DNS endpoint, authorized by IAM (the IP endpoint keeps its authorized networks). No CIS id. */
+export function gkeDnsEndpoint(resources: readonly PlannedResource[]): ResourceVerdict[] {
+  return judge(resources, TYPES.cluster, 'DNS-based control-plane endpoint on', (inputs) =>
+    at(inputs, 'controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic') === true
+      ? undefined
+      : 'the DNS-based control-plane endpoint is off: set controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic true',
   );
 }
 
@@ -327,6 +370,18 @@ export function sqlPgaudit(resources: readonly PlannedResource[]): ResourceVerdi
   return postgresFlag(resources, 'cloudsql.enable_pgaudit', 'on');
 }
 
+// ---- Cloud KMS -------------------------------------------------------------------------
+
+const MAX_ROTATION_SECONDS = 90 * 24 * 60 * 60;
+
+/** CIS GCP 3.0 1.10: every key rotates within 90 days. */
+export function kmsKeyRotation(resources: readonly PlannedResource[]): ResourceVerdict[] {
+  return judge(resources, TYPES.cryptoKey, 'rotated at least every 90 days', (inputs) => {
+    const period = /^(\d+)s$/.exec(String(inputs.rotationPeriod));
+    return period && Number(period[1]) <= MAX_ROTATION_SECONDS ? undefined : `rotationPeriod ${String(inputs.rotationPeriod)}: rotate at least every 90 days (${MAX_ROTATION_SECONDS}s)`;
+  });
+}
+
 // ---- Network ---------------------------------------------------------------------------
 
 /** CIS GCP 3.6 and 3.7: no firewall rule lets the whole internet in (an allow rule with no source at all does). */
@@ -387,6 +442,8 @@ function deletionSwitches(resource: PlannedResource): { name: string; protects: 
       return [{ name: 'deletionProtection', protects: inputs.deletionProtection !== false }];
     case TYPES.secret:
       return [{ name: 'deletionProtection', protects: inputs.deletionProtection === true }];
+    case TYPES.cryptoKey:
+      return [{ name: 'deletionPolicy PREVENT', protects: inputs.deletionPolicy === 'PREVENT' }];
     default:
       return [];
   }
@@ -440,6 +497,9 @@ export const POLICIES: readonly Policy[] = [
   { id: 'gke-release-channel', cisId: 'CIS GKE 1.9 5.5.4', title: 'Release channel', check: gkeReleaseChannel },
   { id: 'gke-network-policy', cisId: 'CIS GKE 1.9 5.6.7', title: 'NetworkPolicy enforcement', check: gkeNetworkPolicy },
   { id: 'gke-intranode-visibility', cisId: 'CIS GKE 1.9 5.6.1', title: 'Intranode visibility', check: gkeIntranodeVisibility },
+  { id: 'gke-binary-authorization', cisId: 'CIS GKE 1.9 5.10.4', title: 'Binary Authorization', check: gkeBinaryAuthorization },
+  { id: 'gke-secrets-encryption', cisId: 'CIS GKE 1.9 5.3.1', title: 'prod: Secrets encrypted with Cloud KMS', check: gkeSecretsEncryption },
+  { id: 'gke-dns-endpoint', title: 'DNS-based control-plane endpoint', check: gkeDnsEndpoint },
   { id: 'gke-legacy-abac-disabled', cisId: 'CIS GKE 1.9 5.8.3', title: 'Legacy ABAC disabled', check: gkeLegacyAbacDisabled },
   { id: 'gke-client-certificate-disabled', cisId: 'CIS GKE 1.9 5.8.1', title: 'Client certificate disabled', check: gkeClientCertificateDisabled },
   { id: 'gke-logging-monitoring', cisId: 'CIS GKE 1.9 5.7.1', title: 'Logging and monitoring', check: gkeLoggingMonitoring },
@@ -462,6 +522,7 @@ export const POLICIES: readonly Policy[] = [
   { id: 'sql-log-statement', cisId: 'CIS GCP 3.0 6.2.4', title: 'log_statement ddl', check: sqlLogStatement },
   { id: 'sql-log-min-error-statement', cisId: 'CIS GCP 3.0 6.2.6', title: 'log_min_error_statement error', check: sqlLogMinErrorStatement },
   { id: 'sql-pgaudit', cisId: 'CIS GCP 3.0 6.2.8', title: 'cloudsql.enable_pgaudit on', check: sqlPgaudit },
+  { id: 'kms-key-rotation', cisId: 'CIS GCP 3.0 1.10', title: 'KMS keys rotated within 90 days', check: kmsKeyRotation },
   { id: 'network-no-open-ingress', cisId: 'CIS GCP 3.0 3.6, 3.7', title: 'No ingress from 0.0.0.0/0', check: networkNoOpenIngress },
   { id: 'network-flow-logs', cisId: 'CIS GCP 3.0 3.8', title: 'VPC flow logs', check: networkFlowLogs },
   { id: 'network-custom-mode', title: 'Custom-mode VPC', check: networkCustomMode },

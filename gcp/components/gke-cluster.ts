@@ -1,7 +1,9 @@
 import * as gcp from '../provider';
 import * as pulumi from '@pulumi/pulumi';
 import type { GkeSettings } from '../config';
+import { ImageAdmissionPolicy } from './image-admission-policy';
 import { ADDRESS_PLAN, LabNetwork } from './lab-network';
+import { SecretsEncryptionKey } from './secrets-encryption-key';
 
 /**
  * What nodes need and nothing more: Google's documented minimum for a node service account
@@ -15,6 +17,8 @@ export interface GkeClusterArgs {
   readonly project: string;
   /** The cluster's name in GCP, also the stem of its node service account. */
   readonly clusterName: string;
+  /** The cluster's region (its location, or the region of its zone): where its KMS key and images live. */
+  readonly region: string;
   readonly network: LabNetwork;
   readonly settings: GkeSettings;
   readonly deletionProtection: boolean;
@@ -25,7 +29,8 @@ export interface GkeClusterArgs {
  * A hardened GKE Standard cluster (CIS GKE): private nodes, control plane reachable
  * only from the authorized networks, Workload Identity, Dataplane V2, shielded COS
  * nodes in one separately managed, autoscaled node pool that runs as a dedicated
- * least-privilege service account.
+ * least-privilege service account; only admitted images run (Binary Authorization), and in prod
+ * Kubernetes Secrets are encrypted with the lab's own KMS key.
  */
 export class GkeCluster extends pulumi.ComponentResource {
   readonly cluster: gcp.container.Cluster;
@@ -59,6 +64,18 @@ export class GkeCluster extends pulumi.ComponentResource {
         ),
     );
     const nodeConfig = hardenedNodeConfig(this.nodeServiceAccount.email);
+    const admission = new ImageAdmissionPolicy(
+      `${name}-image-admission`,
+      { project: args.project, region: args.region, enforcement: settings.imageAdmission },
+      { parent: this },
+    );
+    const secretsKey = settings.secretsEncryptionKey
+      ? new SecretsEncryptionKey(
+          `${name}-secrets`,
+          { project: args.project, region: args.region, deletionProtection: args.deletionProtection, labels: args.labels },
+          { parent: this },
+        )
+      : undefined;
 
     this.cluster = new gcp.container.Cluster(
       `${name}-control-plane`,
@@ -88,6 +105,12 @@ export class GkeCluster extends pulumi.ComponentResource {
           cidrBlocks: settings.authorizedNetworks.map((cidrBlock) => ({ cidrBlock, displayName: `authorized ${cidrBlock}` })),
           gcpPublicCidrsAccessEnabled: false,
         },
+        // Google's recommended way in: a DNS name that checks IAM on every request, so kubectl works
+        // from a changing address; the IP endpoint above stays, for the authorized networks only.
+        controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+        // Pods start only from images the project's Binary Authorization policy admits.
+        binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
+        ...(secretsKey ? { databaseEncryption: { state: 'ENCRYPTED', keyName: secretsKey.cryptoKey.id } } : {}),
         workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
         releaseChannel: { channel: settings.releaseChannel },
         enableShieldedNodes: true,
@@ -105,7 +128,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: nodeRoles,
+        dependsOn: [...nodeRoles, admission, ...(secretsKey ? [secretsKey.serviceAgentAccess] : [])],
         // After the default pool is removed GKE reports no node config; without this every
         // `pulumi up` would plan to replace the cluster.
         ignoreChanges: ['nodeConfig'],

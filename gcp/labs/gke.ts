@@ -9,6 +9,9 @@ export const GKE_APIS = [
   'container.googleapis.com',
   'iam.googleapis.com',
   'cloudresourcemanager.googleapis.com',
+  'binaryauthorization.googleapis.com',
+  // Application-layer secrets encryption (prod); enabling the API is free.
+  'cloudkms.googleapis.com',
 ] as const;
 
 /** The GKE lab: a hardened private cluster on its own network. */
@@ -26,6 +29,7 @@ export class GkeLab extends pulumi.ComponentResource {
       {
         project: config.project,
         clusterName: config.namePrefix,
+        region: config.region,
         network,
         settings: config.gke,
         deletionProtection: config.deletionProtection,

@@ -35,7 +35,7 @@ export class PlatformLab extends pulumi.ComponentResource {
 
     const cluster = new GkeCluster(
       `${name}-cluster`,
-      { ...common, clusterName: config.namePrefix, network, settings: config.gke },
+      { ...common, clusterName: config.namePrefix, region: config.region, network, settings: config.gke },
       afterApis,
     );
     const postgres = new PrivatePostgres(

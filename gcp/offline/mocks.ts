@@ -31,6 +31,9 @@ export const MOCK_CA_CERTIFICATE = Buffer.from(MOCK_CA_PEM).toString('base64');
 
 const COMPUTE = 'https://www.googleapis.com/compute/v1';
 
+/** Where each API's service agent lives: service-<project number>@<domain>.iam.gserviceaccount.com. */
+const SERVICE_AGENT_DOMAINS: Record<string, string> = { 'container.googleapis.com': 'container-engine-robot' };
+
 const OUTPUTS: Record<string, (r: MockContext) => MockResult> = {
   'gcp:projects/service:Service': ({ project, inputs }) => ({ id: `${project}/${String(inputs.service)}`, state: {} }),
   'gcp:compute/network:Network': ({ project, name }) => selfLinked(`projects/${project}/global/networks/${name}`),
@@ -80,6 +83,12 @@ const OUTPUTS: Record<string, (r: MockContext) => MockResult> = {
         },
       },
     };
+  },
+  'gcp:kms/keyRing:KeyRing': ({ project, name, inputs }) => ({ id: `projects/${project}/locations/${String(inputs.location)}/keyRings/${name}`, state: {} }),
+  'gcp:kms/cryptoKey:CryptoKey': ({ name, inputs }) => ({ id: `${String(inputs.keyRing)}/cryptoKeys/${name}`, state: { primary: [{ name: `${String(inputs.keyRing)}/cryptoKeys/${name}/cryptoKeyVersions/1`, state: 'ENABLED' }] } }),
+  'gcp:projects/serviceIdentity:ServiceIdentity': ({ project, inputs }) => {
+    const email = `service-${MOCK_PROJECT_NUMBER}@${SERVICE_AGENT_DOMAINS[String(inputs.service)] ?? 'unknown-service-agent'}.iam.gserviceaccount.com`;
+    return { id: `projects/${project}/services/${String(inputs.service)}`, state: { email, member: `serviceAccount:${email}` } };
   },
   'gcp:container/nodePool:NodePool': ({ name, inputs }) => ({
     id: `${String(inputs.cluster)}/nodePools/${name}`,

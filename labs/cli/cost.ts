@@ -311,6 +311,7 @@ const MODELS: Record<string, Model> = {
   secret: (_secret, ctx) => [ctx.monthly('Secrets Manager secret', 1, '1 secret', 'secretMonth')],
 
   'secret-version': (_v, ctx) => [ctx.monthly('Secret Manager version', 1, '1 active version', 'secretVersionMonth')],
+  'kms-key': (_k, ctx) => [ctx.monthly('Cloud KMS key', 1, '1 active key version (one more each rotation)', 'kmsKeyVersionMonth')],
   'storage-bucket': (_b, ctx) => [ctx.usage('Cloud Storage', 'storageGbStored', 'storageStandardGbMonth')],
 };
 

@@ -54,6 +54,8 @@ const SHAPES: Record<string, Shape> = {
   'gcp:secretmanager/secret:Secret': { label: 'secret', store: true },
   'gcp:redis/instance:Instance': { label: 'Memorystore Redis', store: true },
   'gcp:storage/bucket:Bucket': { label: 'Cloud Storage bucket', store: true },
+  'gcp:kms/cryptoKey:CryptoKey': { label: 'Cloud KMS key' },
+  'gcp:binaryauthorization/policy:Policy': { label: 'Binary Authorization policy' },
 
   'apps/v1/Deployment': { label: 'Deployment', each: true },
   'apps/v1/StatefulSet': { label: 'StatefulSet', each: true, store: true },

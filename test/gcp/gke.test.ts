@@ -27,12 +27,14 @@ describe('GKE lab plan', () => {
       'iac-lab-kit:gcp:LabNetwork gke-network',
       'iac-lab-kit:gcp:GkeCluster gke-cluster',
     ]);
-    expect(plan.resources.length).toBe(18);
+    expect(plan.resources.length).toBe(22);
   });
 
   test('enables the APIs it needs and leaves them on at teardown; the network and cluster wait for them', () => {
     const services = ofType(dev.plan, T.service);
     expect(services.map((s) => s.inputs.service).sort()).toEqual([
+      'binaryauthorization.googleapis.com',
+      'cloudkms.googleapis.com',
       'cloudresourcemanager.googleapis.com',
       'compute.googleapis.com',
       'container.googleapis.com',
@@ -74,7 +76,7 @@ describe('GKE lab plan', () => {
     expect(ofType(plan, T.firewall)).toEqual([]);
   });
 
-  test('nodes run as a dedicated service account with exactly four roles, never the default compute account', () => {
+  test('nodes run as a dedicated service account with exactly two roles, never the default compute account', () => {
     const { plan } = dev;
     const account = one(plan, T.account);
     expect(account.inputs).toMatchObject({ accountId: 'gke-dev-nodes', project: PLACEHOLDER_PROJECT });
@@ -147,6 +149,52 @@ describe('GKE lab plan', () => {
     expect(one(prod.plan, T.nodePool).inputs).toMatchObject({
       autoscaling: { minNodeCount: 1, maxNodeCount: 3, locationPolicy: 'BALANCED' },
       nodeConfig: { machineType: 'e2-standard-4', spot: false, diskSizeGb: 100 },
+    });
+  });
+
+  test('only images from the project\'s Artifact Registry (and GKE\'s own) run: dev audits a denial, prod blocks it', () => {
+    for (const [run, enforcementMode] of [
+      [dev, 'DRYRUN_AUDIT_LOG_ONLY'],
+      [prod, 'ENFORCED_BLOCK_AND_AUDIT_LOG'],
+    ] as const) {
+      expect(one(run.plan, T.cluster).inputs).toMatchObject({ binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } });
+      expect(one(run.plan, T.cluster).dependencies).toContain('gke-cluster-image-admission-policy');
+      expect(one(run.plan, T.imageAdmissionPolicy).inputs).toMatchObject({
+        project: PLACEHOLDER_PROJECT,
+        globalPolicyEvaluationMode: 'ENABLE',
+        admissionWhitelistPatterns: [{ namePattern: `us-central1-docker.pkg.dev/${PLACEHOLDER_PROJECT}/**` }],
+        defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode },
+      });
+    }
+  });
+
+  test('prod encrypts Kubernetes Secrets with its own KMS key: in the region, rotated every 90 days, usable by GKE only, kept on destroy', () => {
+    const key = one(prod.plan, T.cryptoKey);
+    expect(key.inputs).toMatchObject({ purpose: 'ENCRYPT_DECRYPT', rotationPeriod: '7776000s', deletionPolicy: 'PREVENT' });
+    expect(one(prod.plan, T.keyRing).inputs).toMatchObject({ project: PLACEHOLDER_PROJECT, location: 'us-central1' });
+    expect(one(prod.plan, T.cluster).inputs.databaseEncryption).toEqual({
+      state: 'ENCRYPTED',
+      keyName: expect.stringMatching(
+        new RegExp(`^projects/${PLACEHOLDER_PROJECT}/locations/us-central1/keyRings/gke-cluster-secrets-ring-[0-9a-f]{7}/cryptoKeys/gke-cluster-secrets-key-[0-9a-f]{7}$`),
+      ),
+    });
+    expect(ofType(prod.plan, T.keyIam).map((m) => m.inputs)).toEqual([
+      {
+        cryptoKeyId: expect.stringContaining('/cryptoKeys/gke-cluster-secrets-key-'),
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: 'serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com',
+      },
+    ]);
+    // GKE checks its access to the key when it creates the cluster.
+    expect(one(prod.plan, T.cluster).dependencies).toContain('gke-cluster-secrets-gke-agent-access');
+    expect(ofType(dev.plan, T.cryptoKey)).toEqual([]);
+    expect(one(dev.plan, T.cluster).inputs.databaseEncryption).toBeUndefined();
+  });
+
+  test('the DNS-based control-plane endpoint is on beside the IP endpoint and its authorized networks', () => {
+    expect(one(dev.plan, T.cluster).inputs).toMatchObject({
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+      masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: '203.0.113.0/24' }] },
     });
   });
 

@@ -75,7 +75,7 @@ describe('npm run plan', () => {
     expect(text).toContain(' +   └─ iac-lab-kit:gcp:GkeLab');
     expect(text).toMatch(/ \+ {9}└─ gcp:container:NodePool\s+gke-cluster-node-pool\s+create/);
     expect(text).toMatch(/kubeconfig\s*: \[secret\]/);
-    expect(text.trimEnd().endsWith('Resources:\n    + 18 to create')).toBe(true);
+    expect(text.trimEnd().endsWith('Resources:\n    + 22 to create')).toBe(true);
   });
 
   test('the command prints the plan and writes dist/plan/<lab>-<profile>.json', () => {

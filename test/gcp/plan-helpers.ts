@@ -24,6 +24,10 @@ export const T = {
   secret: 'gcp:secretmanager/secret:Secret',
   secretVersion: 'gcp:secretmanager/secretVersion:SecretVersion',
   redis: 'gcp:redis/instance:Instance',
+  imageAdmissionPolicy: 'gcp:binaryauthorization/policy:Policy',
+  keyRing: 'gcp:kms/keyRing:KeyRing',
+  cryptoKey: 'gcp:kms/cryptoKey:CryptoKey',
+  keyIam: 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember',
 } as const;
 
 export function ofType(plan: OfflinePlan, type: string): PlannedResource[] {

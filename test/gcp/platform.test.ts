@@ -127,6 +127,7 @@ describe('platform lab plan (GKE + Cloud SQL + Memorystore)', () => {
     const failures = policyFailures(plan).map((f) => [f.policyId, f.resource, f.message]);
     expect(failures.sort((a, b) => a[1].localeCompare(b[1]))).toEqual([
       ['prod-deletion-protection', 'platform-cluster-control-plane', 'not protected: deletionProtection'],
+      ['prod-deletion-protection', 'platform-cluster-secrets-key', 'not protected: deletionPolicy PREVENT'],
       ['prod-deletion-protection', 'platform-postgres-instance', 'not protected: deletionProtection, settings.deletionProtectionEnabled'],
       ['prod-deletion-protection', 'platform-postgres-password-secret', 'not protected: deletionProtection'],
       ['prod-deletion-protection', 'platform-redis-auth-secret', 'not protected: deletionProtection'],

@@ -102,3 +102,31 @@ describe('dev-destroyable tells what pulumi destroy leaves behind', () => {
     for (const { remove } of Object.values(KNOWN_LEFTOVERS)) expect(text).toContain(remove.split(' --network')[0]);
   });
 });
+
+describe('gke-binary-authorization judges the policy the cluster enforces', () => {
+  const failuresWith = (stack: string, rule: Record<string, unknown> | 'no policy') => {
+    const plan = planFor(stack);
+    const resources = (structuredClone(plan.resources) as PlannedResource[]).filter((r) => rule !== 'no policy' || r.type !== TYPES.imageAdmissionPolicy);
+    const policy = resources.find((r) => r.type === TYPES.imageAdmissionPolicy);
+    if (policy && rule !== 'no policy') Object.assign(policy.inputs.defaultAdmissionRule as object, rule);
+    return runPolicies(resources, { profile: plan.profile }).filter((f) => !f.pass).map((f) => `${f.policyId}: ${f.message}`);
+  };
+
+  test('prod must block: an audit-only policy fails there and passes in dev', () => {
+    expect(failuresWith('platform-prod', { enforcementMode: 'DRYRUN_AUDIT_LOG_ONLY' })).toEqual([
+      'gke-binary-authorization: prod only audits the Binary Authorization policy (enforcementMode DRYRUN_AUDIT_LOG_ONLY): set ENFORCED_BLOCK_AND_AUDIT_LOG',
+    ]);
+    expect(failuresWith('platform-dev', { enforcementMode: 'DRYRUN_AUDIT_LOG_ONLY' })).toEqual([]);
+  });
+
+  test('a policy that admits everything, or none in the stack, fails in both profiles', () => {
+    for (const stack of ['platform-dev', 'platform-prod']) {
+      expect(failuresWith(stack, { evaluationMode: 'ALWAYS_ALLOW' })).toEqual([
+        'gke-binary-authorization: the Binary Authorization policy admits every image (defaultAdmissionRule ALWAYS_ALLOW)',
+      ]);
+      expect(failuresWith(stack, 'no policy')).toEqual([
+        'gke-binary-authorization: no Binary Authorization policy in this stack: the project default admits every image',
+      ]);
+    }
+  });
+});
