@@ -27,10 +27,15 @@ export interface WorkloadSettings {
 }
 
 export interface ClusterSettings {
-  /** IngressClass that serves the charts' Ingresses (ingress-nginx on kind and minikube). */
-  readonly ingressClass: string;
-  /** Namespace of the ingress controller pods, the only peer allowed to reach the front ends. */
-  readonly ingressNamespace: string;
+  /** GatewayClass of the charts' Gateways: `eg` for Envoy Gateway (kind, minikube), a `gke-l7-...` class on GKE. */
+  readonly gatewayClass: string;
+  /** Namespace of the gateway's proxy pods (Envoy Gateway's), the only in-cluster peer allowed to reach the front ends. */
+  readonly gatewayNamespace: string;
+  /**
+   * Where a cloud load balancer's traffic comes from (GKE's: 35.191.0.0/16, 130.211.0.0/22): when set, the
+   * front ends admit these ranges instead of the proxy pods of `gatewayNamespace`.
+   */
+  readonly gatewaySourceRanges: readonly string[];
   readonly clusterDomain: string;
   /** StorageClass of the brokers' volumes; undefined uses the cluster default. */
   readonly storageClass?: string;
@@ -51,11 +56,15 @@ export interface WebAppSettings extends WorkloadSettings {
   readonly user: number;
   readonly maxReplicas: number;
   readonly message: string;
+  /** The Secret (type kubernetes.io/tls) its Gateway serves HTTPS with; undefined serves plain HTTP (dev). */
+  readonly tlsSecret?: string;
 }
 
 export interface OrderProcessingSettings {
   readonly namespace: string;
   readonly host: string;
+  /** As the web app's: HTTPS with this TLS Secret, or plain HTTP when undefined. */
+  readonly tlsSecret?: string;
   readonly frontend: WorkloadSettings & { readonly port: number };
   readonly validator: WorkloadSettings & { readonly port: number };
   readonly rabbitmqConsumer: WorkloadSettings & { readonly healthPort: number };
@@ -121,8 +130,9 @@ const WORKLOAD_DEFAULTS: Record<Profile, Record<Workload, Omit<WorkloadDefaults,
 type Value = string | number;
 
 const SHARED_DEFAULTS: Record<string, Value> = {
-  ingressClass: 'nginx',
-  ingressNamespace: 'ingress-nginx',
+  gatewayClass: 'eg',
+  gatewayNamespace: 'envoy-gateway-system',
+  gatewaySourceRanges: '',
   clusterDomain: 'cluster.local',
   storageClass: '',
   webNamespace: 'web-app',
@@ -143,8 +153,9 @@ const SHARED_DEFAULTS: Record<string, Value> = {
 };
 
 const PROFILE_DEFAULTS: Record<Profile, Record<string, Value>> = {
-  dev: { webMaxReplicas: 3, rabbitmqStorage: '1Gi', kafkaStorage: '2Gi' },
-  prod: { webMaxReplicas: 10, rabbitmqStorage: '8Gi', kafkaStorage: '20Gi' },
+  // dev serves plain HTTP on a laptop; prod serves HTTPS with the TLS Secret you create (see the guides).
+  dev: { webMaxReplicas: 3, rabbitmqStorage: '1Gi', kafkaStorage: '2Gi', webTlsSecret: '', ordersTlsSecret: '' },
+  prod: { webMaxReplicas: 10, rabbitmqStorage: '8Gi', kafkaStorage: '20Gi', webTlsSecret: 'web-app-tls', ordersTlsSecret: 'order-processing-tls' },
 };
 
 function defaultsFor(profile: Profile): Record<string, Value> {
@@ -250,6 +261,22 @@ function subdomain(key: string, value: unknown, example = String(SHARED_DEFAULTS
   return reader.matching(key, value, DNS_SUBDOMAIN, 'a DNS name: lowercase letters, digits, - and .', example);
 }
 
+/** Empty means none (plain HTTP); otherwise the name of a Secret. */
+function optionalSubdomain(key: string, value: unknown, example: string): string | undefined {
+  return value === '' ? undefined : subdomain(key, value, example);
+}
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+
+/** Comma-separated IPv4 CIDR blocks, never one that admits the whole internet. */
+function cidrList(key: string, value: unknown): string[] {
+  if (value === '') return [];
+  const cidrs = typeof value === 'string' ? value.split(',').map((c) => c.trim()) : [];
+  const expected = 'comma-separated IPv4 CIDR blocks narrower than /0, e.g. 35.191.0.0/16,130.211.0.0/22 (GKE load balancers)';
+  if (cidrs.length === 0 || cidrs.some((c) => !IPV4_CIDR.test(c) || c.endsWith('/0'))) return reader.fail(key, value, expected, '35.191.0.0/16,130.211.0.0/22');
+  return cidrs;
+}
+
 function storage(key: string, value: unknown): number {
   return mebibytes(value) ?? reader.fail(key, value, 'a volume size in Mi or Gi, e.g. 2Gi', '2Gi');
 }
@@ -270,8 +297,9 @@ export function resolveConfig(profile: unknown = 'dev', overrides: Record<string
   return {
     profile: chosen,
     cluster: {
-      ingressClass: subdomain('ingressClass', raw.ingressClass),
-      ingressNamespace: label('ingressNamespace', raw.ingressNamespace),
+      gatewayClass: subdomain('gatewayClass', raw.gatewayClass),
+      gatewayNamespace: label('gatewayNamespace', raw.gatewayNamespace),
+      gatewaySourceRanges: cidrList('gatewaySourceRanges', raw.gatewaySourceRanges),
       clusterDomain: subdomain('clusterDomain', raw.clusterDomain),
       storageClass,
       replicasOnSeparateNodes: chosen === 'prod',
@@ -285,10 +313,12 @@ export function resolveConfig(profile: unknown = 'dev', overrides: Record<string
       user: reader.integer('webUser', raw.webUser, 1, 2147483647),
       maxReplicas,
       message,
+      tlsSecret: optionalSubdomain('webTlsSecret', raw.webTlsSecret, 'web-app-tls'),
     },
     orderProcessing: {
       namespace: label('ordersNamespace', raw.ordersNamespace),
       host: subdomain('ordersHost', raw.ordersHost),
+      tlsSecret: optionalSubdomain('ordersTlsSecret', raw.ordersTlsSecret, 'order-processing-tls'),
       frontend: { ...workload('frontend', raw), port: port('frontendPort', raw.frontendPort) },
       validator: { ...workload('validator', raw), port: port('validatorPort', raw.validatorPort) },
       rabbitmqConsumer: { ...workload('rabbitmqConsumer', raw), healthPort: port('consumerHealthPort', raw.consumerHealthPort) },

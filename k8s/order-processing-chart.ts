@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterSettings, OrderProcessingSettings, Profile } from './config';
 import { HardenedWorkload, HardenedWorkloadProps } from './hardened-workload';
-import { ingressController } from './ingress-controller';
+import { GatewayEntrance } from './gateway-entrance';
+import { gatewayPeers } from './gateway-proxy';
 import { KAFKA_PORT, KafkaBroker } from './kafka-broker';
 import { chartLabels, configHashAnnotation } from './metadata';
 import { AMQP_PORT, RabbitMqBroker } from './rabbitmq-broker';
@@ -40,7 +41,7 @@ export class OrderProcessingChart extends Chart {
   readonly kafka: KafkaBroker;
   readonly frontendService: kplus.Service;
   readonly validatorService: kplus.Service;
-  readonly ingress: kplus.Ingress;
+  readonly entrance: GatewayEntrance;
 
   constructor(scope: Construct, id: string, props: OrderProcessingChartProps) {
     super(scope, id, { labels: chartLabels('order-processing', props.profile) });
@@ -135,14 +136,18 @@ export class OrderProcessingChart extends Chart {
       name: 'order-validator',
       ports: [{ name: 'grpc', port: s.validator.port, targetPort: s.validator.port }],
     });
-    this.ingress = new kplus.Ingress(this, 'Ingress', {
-      metadata: { name: 'order-frontend', namespace },
-      className: cluster.ingressClass,
-      rules: [{ host: s.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(this.frontendService) }],
+    this.entrance = new GatewayEntrance(this, 'Entrance', {
+      name: 'order-frontend',
+      namespace,
+      host: s.host,
+      gatewayClass: cluster.gatewayClass,
+      service: this.frontendService,
+      port: 80,
+      tlsSecret: s.tlsSecret,
     });
 
     // The only flows of the system; the namespace and every pod deny the rest.
-    frontend.connections.allowFrom(ingressController(this, cluster), { isolation: kplus.PodConnectionsIsolation.POD });
+    for (const peer of gatewayPeers(this, cluster)) frontend.connections.allowFrom(peer, { isolation: kplus.PodConnectionsIsolation.POD });
     frontend.connections.allowTo(this.validator.workload, { ports: [kplus.NetworkPolicyPort.tcp(s.validator.port)] });
     this.rabbitmq.allowClient(frontend);
     this.kafka.allowClient(frontend);

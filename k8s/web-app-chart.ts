@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ClusterSettings, Profile, WebAppSettings } from './config';
 import { HardenedWorkload } from './hardened-workload';
-import { ingressController } from './ingress-controller';
+import { GatewayEntrance } from './gateway-entrance';
+import { gatewayPeers } from './gateway-proxy';
 import { chartLabels, configHashAnnotation } from './metadata';
 import { SecureNamespace } from './secure-namespace';
 
@@ -15,14 +16,14 @@ export interface WebAppChartProps {
 
 /**
  * The course's first Kubernetes step: a web app of several replicas behind a Service, reachable through
- * an Ingress, scaled on CPU, and closed to every other flow. The server is unprivileged nginx whose
+ * a Gateway, scaled on CPU, and closed to every other flow. The server is unprivileged nginx whose
  * site and `/health` endpoint come from a ConfigMap, so the lab runs on kind or minikube with no build.
  */
 export class WebAppChart extends Chart {
   readonly configMap: kplus.ConfigMap;
   readonly app: HardenedWorkload;
   readonly service: kplus.Service;
-  readonly ingress: kplus.Ingress;
+  readonly entrance: GatewayEntrance;
 
   constructor(scope: Construct, id: string, props: WebAppChartProps) {
     super(scope, id, { labels: chartLabels('web-app', props.profile) });
@@ -66,12 +67,16 @@ export class WebAppChart extends Chart {
       serviceType: kplus.ServiceType.CLUSTER_IP,
       ports: [{ name: 'http', port: 80, targetPort: settings.port }],
     });
-    this.ingress = new kplus.Ingress(this, 'Ingress', {
-      metadata: { name: 'web-app', namespace },
-      className: cluster.ingressClass,
-      rules: [{ host: settings.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(this.service) }],
+    this.entrance = new GatewayEntrance(this, 'Entrance', {
+      name: 'web-app',
+      namespace,
+      host: settings.host,
+      gatewayClass: cluster.gatewayClass,
+      service: this.service,
+      port: 80,
+      tlsSecret: settings.tlsSecret,
     });
-    deployment.connections.allowFrom(ingressController(this, cluster), { isolation: kplus.PodConnectionsIsolation.POD });
+    for (const peer of gatewayPeers(this, cluster)) deployment.connections.allowFrom(peer, { isolation: kplus.PodConnectionsIsolation.POD });
   }
 }
 

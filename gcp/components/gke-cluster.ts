@@ -108,6 +108,8 @@ export class GkeCluster extends pulumi.ComponentResource {
         // Google's recommended way in: a DNS name that checks IAM on every request, so kubectl works
         // from a changing address; the IP endpoint above stays, for the authorized networks only.
         controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+        // GKE's own Gateway API controller (GatewayClass gke-l7-global-external-managed): what the k8s charts use here.
+        gatewayApiConfig: { channel: 'CHANNEL_STANDARD' },
         // Pods start only from images the project's Binary Authorization policy admits.
         binaryAuthorization: { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' },
         ...(secretsKey ? { databaseEncryption: { state: 'ENCRYPTED', keyName: secretsKey.cryptoKey.id } } : {}),

@@ -23,7 +23,7 @@ export function checkManifests(manifests: readonly Manifest[]): CheckResult[] {
     ...manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler').flatMap(checkAutoscalerAdmission),
     ...manifests.filter((m) => m.kind === 'Service').flatMap((s) => checkServiceTargets(templates, s)),
     ...manifests.filter((m) => m.kind === 'ConfigMap').flatMap(checkConfigMapSecrets),
-    ...manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler' || m.kind === 'Ingress').flatMap((m) => checkReferences(manifests, m)),
+    ...manifests.filter((m) => ['HorizontalPodAutoscaler', 'Ingress', 'HTTPRoute'].includes(m.kind)).flatMap((m) => checkReferences(manifests, m)),
     ...checkFit(manifests, templates),
   ];
 }

@@ -18,7 +18,7 @@ export const CHECKS = {
   'service-account-token': 'automountServiceAccountToken false, unless the pod template is annotated iac-lab-kit/needs-kubernetes-api with a reason',
   'service-links': 'enableServiceLinks false in every pod: no <SERVICE>_PORT=tcp://... variables that clash with the app\'s own',
   'secret-config-map': 'no ConfigMap key looks like a credential (password, secret, token, key, cookie): credentials belong in Secrets; keys ending _FILE, _PATH or _DIR only say where one is mounted',
-  references: 'every HorizontalPodAutoscaler targets a workload, and every Ingress backend a Service, that the manifests define',
+  references: 'every HorizontalPodAutoscaler targets a workload, every Ingress or HTTPRoute backend a Service, and every HTTPRoute a Gateway, that the manifests define',
   'secret-env': 'no credential-looking environment variable (password, secret, token, key, cookie) holds a literal value: it must come from a Secret',
   'pod-disruption-budget': 'every workload that can run more than one replica is covered by a PodDisruptionBudget',
   'network-policy': 'every pod is selected by NetworkPolicies for both ingress and egress (default deny, then explicit allows)',

@@ -22,6 +22,7 @@ import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as coreV1 from 'kubernetes-models/v1';
+import * as gatewayV1 from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { Manifest, pointerToPath, refOf } from './manifest';
 import { CheckResult } from './results';
 
@@ -34,7 +35,12 @@ const GROUPS: Record<string, Record<string, unknown>> = {
   'networking.k8s.io/v1': networkingV1,
   'policy/v1': policyV1,
   'rbac.authorization.k8s.io/v1': rbacV1,
+  // Gateway API v1 (its CRDs' schemas as of v1.0, from @kubernetes-models/gateway-api): no 1.28 serializer, being no built-in API.
+  'gateway.networking.k8s.io/v1': gatewayV1,
 };
+
+/** Kinds defined by CRDs: only their own schema says which fields exist. */
+const CRD_GROUPS = new Set(['gateway.networking.k8s.io/v1']);
 
 interface ModelClass {
   readonly apiVersion: string;
@@ -57,8 +63,9 @@ for (const [name, value] of Object.entries(k8s)) {
 export function checkSchema(manifest: Manifest): CheckResult[] {
   const object = refOf(manifest);
   const model = modelFor(manifest);
+  const crd = CRD_GROUPS.has(manifest.apiVersion);
   const serializer = SERIALIZERS_1_28.get(`${manifest.apiVersion}/${manifest.kind}`);
-  if (!model || !serializer) {
+  if (!model || (!serializer && !crd)) {
     const message = `no Kubernetes 1.28 schema for apiVersion ${manifest.apiVersion} kind ${manifest.kind} among ${Object.keys(GROUPS).join(', ')}`;
     return [
       { check: 'schema', object, field: 'apiVersion', message, pass: false },
@@ -68,10 +75,13 @@ export function checkSchema(manifest: Manifest): CheckResult[] {
 
   // A private copy: the proxies record reads per object, so shared references must not merge.
   const copy = structuredClone(manifest);
+  // The Gateway API models find their schema through the prototype: lend it to the plain copy.
+  if (crd) Object.setPrototypeOf(copy, model.prototype);
   const modelReads = new WeakMap<object, Set<string>>();
   const errors = validate(model, track(copy, modelReads, new WeakMap(), false));
-  const reads128 = new WeakMap<object, Set<string>>();
-  const readable = serialize(serializer, track(copy, reads128, new WeakMap(), true));
+  // A CRD kind has its schema only: what the validator reads is what exists.
+  const reads128 = crd ? modelReads : new WeakMap<object, Set<string>>();
+  const readable = serializer ? serialize(serializer, track(copy, reads128, new WeakMap(), true)) : errors.length === 0;
   // The envelope is read by the API machinery, not described among a kind's properties.
   reads128.get(copy)?.add('apiVersion').add('kind').add('status');
 

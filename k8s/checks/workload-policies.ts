@@ -151,7 +151,7 @@ export function checkConfigMapSecrets(configMap: Manifest): CheckResult[] {
   return findings.results('data', 'no credential-looking keys');
 }
 
-/** What an autoscaler or an Ingress points at must exist: a dangling name is accepted by the API server and silently does nothing. */
+/** What an autoscaler, an Ingress or an HTTPRoute points at must exist: a dangling name is accepted by the API server and silently does nothing. */
 export function checkReferences(manifests: readonly Manifest[], object: Manifest): CheckResult[] {
   const findings = new Findings('references', refOf(object));
   const namespace = object.metadata?.namespace ?? 'default';
@@ -159,6 +159,16 @@ export function checkReferences(manifests: readonly Manifest[], object: Manifest
   if (object.kind === 'HorizontalPodAutoscaler') {
     const target = object.spec?.scaleTargetRef ?? {};
     if (!exists(target.kind, target.name)) findings.fail('spec.scaleTargetRef', `scales ${target.kind} ${target.name}, which these manifests do not define`);
+  } else if (object.kind === 'HTTPRoute') {
+    // A reference without a kind means a Gateway (parents) or a Service (backends), in the route's own namespace unless it names one.
+    const local = (ref: Manifest) => (ref.namespace ?? namespace) === namespace;
+    for (const parent of ((object.spec?.parentRefs ?? []) as Manifest[]).filter(local)) {
+      if ((parent.kind ?? 'Gateway') === 'Gateway' && !exists('Gateway', parent.name)) findings.fail('spec.parentRefs', `attaches to Gateway ${parent.name}, which these manifests do not define`);
+    }
+    const backends = ((object.spec?.rules ?? []) as Manifest[]).flatMap((r) => (r.backendRefs ?? []) as Manifest[]).filter(local);
+    for (const backend of backends.filter((b) => (b.kind ?? 'Service') === 'Service')) {
+      if (!exists('Service', backend.name)) findings.fail('spec.rules', `routes to Service ${backend.name}, which these manifests do not define`);
+    }
   } else {
     const backends = [object.spec?.defaultBackend, ...((object.spec?.rules ?? []) as Manifest[]).flatMap((r) => (r.http?.paths ?? []).map((p: Manifest) => p.backend))];
     for (const service of backends.map((b) => b?.service?.name).filter((name): name is string => name !== undefined)) {

@@ -62,6 +62,8 @@ const SHAPES: Record<string, Shape> = {
   'batch/v1/Job': { label: 'Job', each: true },
   'v1/Service': { label: 'Service', each: true },
   'networking.k8s.io/v1/Ingress': { label: 'Ingress', each: true },
+  'gateway.networking.k8s.io/v1/Gateway': { label: 'Gateway', each: true },
+  'gateway.networking.k8s.io/v1/HTTPRoute': { label: 'HTTPRoute', each: true },
   'v1/ConfigMap': { label: 'ConfigMap', each: true },
   'v1/Secret': { label: 'Secret', each: true },
   'autoscaling/v2/HorizontalPodAutoscaler': { label: 'HorizontalPodAutoscaler' },

@@ -107,7 +107,7 @@ export function fromOfflinePlan(resources: readonly PlannedResource[]): LabResou
 
 /**
  * Kubernetes objects, with `uses` from what the API server would wire: Services, disruption
- * budgets and NetworkPolicies select pods; Ingresses route to Services; autoscalers target
+ * budgets and NetworkPolicies select pods; Ingresses and HTTPRoutes route to Services (and attach to Gateways); autoscalers target
  * workloads; pods read ConfigMaps, Secrets and claims; and a workload uses every workload its
  * NetworkPolicies let it reach.
  */
@@ -162,6 +162,10 @@ export function fromManifests(manifests: readonly Manifest[]): LabResource[] {
       case 'Ingress':
         for (const rule of spec.rules ?? [])
           for (const path of rule.http?.paths ?? []) uses.push(...named('Service', ns, path.backend?.service?.name));
+        break;
+      case 'HTTPRoute':
+        for (const parent of spec.parentRefs ?? []) uses.push(...named('Gateway', ns, parent.name));
+        for (const rule of spec.rules ?? []) for (const backend of rule.backendRefs ?? []) uses.push(...named('Service', ns, backend.name));
         break;
     }
     const pod = podTemplate(m)?.spec;

@@ -20,7 +20,7 @@ const APP = 'web-app';
 const SITE = 'web-app-site';
 const NGINX_ROOT = '/usr/share/nginx/html';
 const NGINX_PORT = 8080;
-const INGRESS_NAMESPACE = 'ingress-nginx';
+const GATEWAY_NAMESPACE = 'envoy-gateway-system';
 const MONITORING_NAMESPACE = 'monitoring';
 const CHART = 'k8s/web-app-chart.ts';
 
@@ -89,16 +89,16 @@ function prometheusProblems(manifests: readonly Manifest[]): string[] {
     );
   }
   const portNames = portNamesOf(deployment);
-  const admits = { [INGRESS_NAMESPACE]: false, [MONITORING_NAMESPACE]: false };
+  const admits = { [GATEWAY_NAMESPACE]: false, [MONITORING_NAMESPACE]: false };
   for (const rule of rulesFor(manifests, deployment, 'ingress')) {
     for (const peer of rule.peers.length ? rule.peers : [undefined]) {
       const from = peer === undefined || peer.ipBlock ? undefined : peerNamespace(peer);
-      const known = from === INGRESS_NAMESPACE || from === MONITORING_NAMESPACE;
+      const known = from === GATEWAY_NAMESPACE || from === MONITORING_NAMESPACE;
       if (known && onlyPort(rule.ports, 'TCP', NGINX_PORT, portNames)) admits[from] = true;
       else if (known) problems.push(`NetworkPolicy ${rule.policy.metadata.name} admits ${describePeer(peer)} on ${formatPorts(rule.ports)}: allow TCP ${NGINX_PORT} only`);
       else {
         problems.push(
-          `NetworkPolicy ${rule.policy.metadata.name} admits ${describePeer(peer)} on ${formatPorts(rule.ports)}: only the ingress controller and pods of namespace ${MONITORING_NAMESPACE} (selected by its kubernetes.io/metadata.name label) may reach the web-app pods`,
+          `NetworkPolicy ${rule.policy.metadata.name} admits ${describePeer(peer)} on ${formatPorts(rule.ports)}: only the gateway's proxies and pods of namespace ${MONITORING_NAMESPACE} (selected by its kubernetes.io/metadata.name label) may reach the web-app pods`,
         );
       }
     }
@@ -106,7 +106,7 @@ function prometheusProblems(manifests: readonly Manifest[]): string[] {
   if (!admits[MONITORING_NAMESPACE]) {
     problems.push(`no NetworkPolicy admits pods of namespace ${MONITORING_NAMESPACE} to the web-app pods on TCP ${NGINX_PORT} yet: add one with deployment.connections.allowFrom(...) in ${CHART}`);
   }
-  if (!admits[INGRESS_NAMESPACE]) problems.push(`the ingress controller (namespace ${INGRESS_NAMESPACE}) can no longer reach the web-app pods on TCP ${NGINX_PORT}: keep its rule`);
+  if (!admits[GATEWAY_NAMESPACE]) problems.push(`the gateway's proxies (namespace ${GATEWAY_NAMESPACE}) can no longer reach the web-app pods on TCP ${NGINX_PORT}: keep its rule`);
   for (const rule of rulesFor(manifests, deployment, 'egress')) {
     problems.push(`NetworkPolicy ${rule.policy.metadata.name} lets the web-app pods reach ${rule.peers.map(describePeer).join(', ') || describePeer(undefined)}: the app needs no egress, scraping is ingress only`);
   }

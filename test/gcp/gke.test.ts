@@ -105,6 +105,7 @@ describe('GKE lab plan', () => {
       releaseChannel: { channel: 'REGULAR' },
       enableShieldedNodes: true,
       datapathProvider: 'ADVANCED_DATAPATH',
+      gatewayApiConfig: { channel: 'CHANNEL_STANDARD' },
       enableLegacyAbac: false,
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS'] },

@@ -66,7 +66,7 @@ test('k8s:check reports each file, names object, check and field of a failure, a
   expect(check.code).toBe(1);
   const [good, bad] = check.stdout.split(`${badYaml}\n`);
   expect(good).toContain(`${goodYaml}\n`);
-  expect(good).toContain('  11 objects, 43 passed, 0 failed');
+  expect(good).toContain('  12 objects, 45 passed, 0 failed');
   expect(bad).toContain('  FAIL  Deployment web-app/web-app  (18/19 checks)');
   expect(bad).toContain('image-pinned');
   expect(check.stdout.trim().split('\n').at(-1)).toBe('k8s:check FAILED: 1 failed checks');

@@ -35,7 +35,7 @@ describe.each([
     expect(one(manifests, 'NetworkPolicy', 'default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Egress', 'Ingress'] });
     expect(allowedFlows(manifests)).toEqual(
       [
-        'ns:ingress-nginx -> order-frontend:5000/TCP',
+        'ns:envoy-gateway-system -> order-frontend:5000/TCP',
         'order-frontend -> order-validator:50051/TCP',
         'order-frontend -> rabbitmq:5672/TCP',
         'order-frontend -> kafka:9092/TCP',
@@ -70,11 +70,15 @@ describe.each([
     for (const port of ports) expect(containerPorts).toContain(port.targetPort);
   });
 
-  test('the Ingress sends its host to the front end Service', () => {
-    expect(one(manifests, 'Ingress', 'order-frontend').spec).toEqual({
-      ingressClassName: 'nginx',
-      rules: [{ host: 'orders.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'order-frontend', port: { number: 80 } } } }] } }],
+  test('the Gateway and its HTTPRoute send the host to the front end Service (HTTPS with a redirect in prod)', () => {
+    expect(one(manifests, 'Gateway', 'order-frontend').spec.gatewayClassName).toBe('eg');
+    expect(one(manifests, 'HTTPRoute', 'order-frontend').spec).toEqual({
+      parentRefs: [{ name: 'order-frontend', sectionName: profile === 'prod' ? 'https' : 'http' }],
+      hostnames: ['orders.localhost'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'order-frontend', port: 80 }] }],
     });
+    const tls = one(manifests, 'Gateway', 'order-frontend').spec.listeners.find((l: { name: string }) => l.name === 'https')?.tls;
+    expect(tls).toEqual(profile === 'prod' ? { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'order-processing-tls' }] } : undefined);
   });
 
   test('probes follow the apps\' health contract: /readyz (dependencies up) for readiness, /healthz for liveness, gRPC health for the validator', () => {

@@ -246,9 +246,43 @@ test('network-policy: a rule with neither peers nor ports, which undoes the defa
   expect(failuresOf(manifests, 'network-policy').map((f) => f.message)).toEqual(['allows all ingress traffic (no from, no ports): name the peers and ports the pods need']);
 });
 
+test('references: an HTTPRoute routing to a Service, or attached to a Gateway, that does not exist is refused', () => {
+  const manifests = withDeployment((_d, all) => {
+    const route = all.find((m) => m.kind === 'HTTPRoute')!;
+    route.spec.rules[0].backendRefs[0].name = 'web';
+    route.spec.parentRefs[0].name = 'public';
+  });
+  expect(failuresOf(manifests, 'references')).toEqual([
+    { object: 'HTTPRoute web-app/web-app', field: 'spec.parentRefs', message: 'attaches to Gateway public, which these manifests do not define' },
+    { object: 'HTTPRoute web-app/web-app', field: 'spec.rules', message: 'routes to Service web, which these manifests do not define' },
+  ]);
+});
+
 test('references: an Ingress routing to a Service that does not exist is refused', () => {
-  const manifests = withDeployment((_d, all) => (all.find((m) => m.kind === 'Ingress')!.spec.rules[0].http.paths[0].backend.service.name = 'web'));
+  const ingress = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web-app', namespace: 'web-app' },
+    spec: { rules: [{ host: 'web-app.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+  };
+  const manifests = withDeployment((_d, all) => all.push(ingress as Manifests[number]));
   expect(failuresOf(manifests, 'references')).toEqual([{ object: 'Ingress web-app/web-app', field: 'spec.rules', message: 'routes to Service web, which these manifests do not define' }]);
+});
+
+test('schema: a Gateway API object is validated against its CRD schema, strictly', () => {
+  const manifests = withDeployment((_d, all) => {
+    const gateway = all.find((m) => m.kind === 'Gateway')!;
+    gateway.spec.listeners[0].port = 'eighty';
+    gateway.spec.listeners[0].hostName = 'typo';
+  });
+  expect(failuresOf(manifests, 'schema')).toEqual([{ object: 'Gateway web-app/web-app', field: 'spec.listeners[0].port', message: 'must be integer' }]);
+  expect(failuresOf(manifests, 'schema-strict')).toEqual([
+    { object: 'Gateway web-app/web-app', field: '', message: 'cannot be read as a Kubernetes 1.28 object: fix the schema errors first' },
+  ]);
+  const misspelled = withDeployment((_d, all) => (all.find((m) => m.kind === 'Gateway')!.spec.listeners[0].hostName = 'typo'));
+  expect(failuresOf(misspelled, 'schema-strict')).toEqual([
+    { object: 'Gateway web-app/web-app', field: 'spec.listeners[0].hostName', message: 'hostName is not a field of gateway.networking.k8s.io/v1 Gateway at this place (misspelled?)' },
+  ]);
 });
 
 test('api-server: an autoscaler whose maxReplicas is below minReplicas is refused', () => {
@@ -275,7 +309,7 @@ test('the report names object, check and field of each failure, and totals the r
   expect(report).toContain('  FAIL  Deployment web-app/web-app  (18/19 checks)');
   expect(report).toContain(`          FAIL  image-pinned               ${CONTAINER}.image: container web-app image nginx is not pinned: name a version tag or a digest`);
   expect(report).toContain('  ok    Service web-app/web-app  (3/3 checks)');
-  expect(report.split('\n').at(-1)).toBe(`  11 objects, ${results.length - 1} passed, 1 failed`);
+  expect(report.split('\n').at(-1)).toBe(`  12 objects, ${results.length - 1} passed, 1 failed`);
   expect(formatReport('t', results, true)).toContain('          pass  pss-seccomp');
 });
 

@@ -35,12 +35,21 @@ describe.each([
     expect(mainContainer(deployment).ports).toEqual([{ containerPort: 8080, name: 'http' }]);
   });
 
-  test('the Ingress routes its host to the Service port through the nginx class', () => {
-    const ingress = one(manifests, 'Ingress', 'web-app');
-    expect(ingress.spec.ingressClassName).toBe('nginx');
-    expect(ingress.spec.rules).toEqual([
-      { host: 'web-app.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web-app', port: { number: 80 } } } }] } },
-    ]);
+  test('its own Gateway (class eg, Envoy Gateway) listens for its host only and admits routes from its namespace only', () => {
+    const gateway = one(manifests, 'Gateway', 'web-app');
+    expect(gateway.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(gateway.spec.gatewayClassName).toBe('eg');
+    for (const listener of gateway.spec.listeners) {
+      expect(listener).toMatchObject({ hostname: 'web-app.localhost', allowedRoutes: { namespaces: { from: 'Same' } } });
+    }
+  });
+
+  test('an HTTPRoute sends every path of the host to the Service port', () => {
+    expect(one(manifests, 'HTTPRoute', 'web-app').spec).toEqual({
+      parentRefs: [{ name: 'web-app', sectionName: _profile === 'prod' ? 'https' : 'http' }],
+      hostnames: ['web-app.localhost'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web-app', port: 80 }] }],
+    });
   });
 
   test('readiness and liveness ask /health on the container port', () => {
@@ -96,12 +105,36 @@ describe.each([
     expect(budget.spec).toEqual({ maxUnavailable: 1, selector: one(manifests, 'Deployment', 'web-app').spec.selector });
   });
 
-  test('network: everything denied, except the ingress controller reaching nginx on 8080; no egress at all', () => {
+  test('network: everything denied, except the gateway\'s proxies reaching nginx on 8080; no egress at all', () => {
     const denyAll = one(manifests, 'NetworkPolicy', 'default-deny-all');
     expect(denyAll.spec).toEqual({ podSelector: {}, policyTypes: ['Egress', 'Ingress'] });
-    expect(allowedFlows(manifests)).toEqual(['ns:ingress-nginx -> web-app:8080/TCP']);
+    expect(allowedFlows(manifests)).toEqual(['ns:envoy-gateway-system -> web-app:8080/TCP']);
     expect(ofKind(manifests, 'NetworkPolicy').flatMap((p) => p.spec.egress ?? [])).toEqual([]);
   });
+});
+
+test('dev serves plain HTTP; prod terminates HTTPS with the web-app-tls Secret and redirects HTTP to it', () => {
+  expect(one(dev, 'Gateway', 'web-app').spec.listeners).toEqual([
+    { name: 'http', protocol: 'HTTP', port: 80, hostname: 'web-app.localhost', allowedRoutes: { namespaces: { from: 'Same' } } },
+  ]);
+  expect(ofKind(dev, 'HTTPRoute').map((r) => r.metadata.name)).toEqual(['web-app']);
+  expect(one(prod, 'Gateway', 'web-app').spec.listeners.map((l: { name: string; port: number; tls?: unknown }) => [l.name, l.port, l.tls])).toEqual([
+    ['http', 80, undefined],
+    ['https', 443, { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'web-app-tls' }] }],
+  ]);
+  expect(one(prod, 'HTTPRoute', 'web-app-https-redirect').spec).toEqual({
+    parentRefs: [{ name: 'web-app', sectionName: 'http' }],
+    hostnames: ['web-app.localhost'],
+    rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+  });
+});
+
+test('behind a cloud load balancer (GKE) the front end admits the balancer\'s source ranges instead of proxy pods', () => {
+  const gke = synthCharts({ profile: 'prod', overrides: { gatewayClass: 'gke-l7-global-external-managed', gatewaySourceRanges: '35.191.0.0/16,130.211.0.0/22' } })
+    .find((c) => c.chart === 'web-app')!.manifests;
+  expect(one(gke, 'Gateway', 'web-app').spec.gatewayClassName).toBe('gke-l7-global-external-managed');
+  expect(allowedFlows(gke)).toEqual(['*130.211.0.0/22 -> web-app:8080/TCP', '*35.191.0.0/16 -> web-app:8080/TCP']);
+  expect(failedChecks(gke)).toEqual([]);
 });
 
 test('dev runs one small replica that may grow to 3; prod runs at least 3 and up to 10', () => {
