@@ -24,7 +24,10 @@ export interface GatewayEntranceProps {
  * retired in March 2026): a Gateway of its own that listens for its host only and admits routes from
  * its namespace only, and an HTTPRoute that sends every path to the service. With a TLS Secret the
  * Gateway terminates HTTPS and a second route answers plain HTTP with a 301 to https://.
- * Typed by the Gateway API v1 models of @kubernetes-models/gateway-api; the kit's gate validates them.
+ * Typed by the Gateway API v1 models of @kubernetes-models/gateway-api, chosen over `cdk8s import` of
+ * the CRD files because the one package brings both the types and the CRDs' schemas, which the kit's
+ * gate validates every Gateway and HTTPRoute with, offline. Version 0.5.1 (Gateway API v1.0 schemas,
+ * enough for every field used here): 2.x requires Node 22, and the kit still runs on Node 20.
  */
 export class GatewayEntrance extends Construct {
   readonly gateway: ApiObject;
