@@ -87,6 +87,16 @@ export class GitHubDeployRole extends Construct {
       }),
     );
 
+    // The workflow checks, before it changes anything, that ECS's service-linked role exists: without it a
+    // new account's first deploy fails halfway ("Unable to assume the service linked role"). Read-only,
+    // on that one role.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:GetRole'],
+        resources: [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: ECS_SERVICE_LINKED_ROLE })],
+      }),
+    );
+
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -95,6 +105,9 @@ export class GitHubDeployRole extends Construct {
     });
   }
 }
+
+/** ECS's service-linked role, by its path and name (the same in every account). */
+export const ECS_SERVICE_LINKED_ROLE = 'aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS';
 
 /**
  * The `sub` claims GitHub puts in a token of this repository's runs: the classic form and, with the

@@ -89,7 +89,7 @@ describe('dev: a cheap lab that tears down completely', () => {
       ]);
     });
 
-    test('the deploy role pushes to this repository only and assumes just the two bootstrap roles cdk deploy uses', () => {
+    test('the deploy role pushes to this repository only, assumes just the two bootstrap roles cdk deploy uses, and may read ECS\'s service-linked role', () => {
       const [policy] = Object.values(registry.findResources('AWS::IAM::Policy'));
       const repoArn = { 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] };
       const bootstrapRole = (name: string) => ({
@@ -106,6 +106,12 @@ describe('dev: a cheap lab that tears down completely', () => {
           Action: ['sts:AssumeRole', 'sts:TagSession'],
           Effect: 'Allow',
           Resource: [bootstrapRole('deploy-role'), bootstrapRole('file-publishing-role')],
+        },
+        // Read-only, one role: the workflow's check that ECS's service-linked role exists before a deploy.
+        {
+          Action: 'iam:GetRole',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:aws:iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS']] },
         },
       ]);
     });

@@ -4,7 +4,9 @@
  * editor support, kept in step with the service's schema), every third-party action is pinned to a
  * commit SHA, no job that runs a scanner can mint cloud credentials, and no job runs an end-of-life Node.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse } from 'yaml';
@@ -14,6 +16,8 @@ const DIR = join(REPO_ROOT, '.github/workflows');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
 
 interface Step {
+  readonly name?: string;
+  readonly run?: string;
   readonly uses?: string;
   readonly with?: Record<string, unknown>;
 }
@@ -89,4 +93,42 @@ test('the parser rejects what GitHub rejects: an unknown job key and a step with
   const errors = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter()).context.errors.getErrors();
   expect(errors.map((e) => e.message).join('\n')).toMatch(/stepz/);
   expect(errors.length).toBeGreaterThanOrEqual(2);
+});
+
+describe('the deploy job stops before it changes anything when ECS\'s service-linked role is missing', () => {
+  const { jobs } = workflows.find((w) => w.file === 'auto-pipe.yml')!;
+  const steps = Object.values(jobs).flatMap((j) => j.steps ?? []);
+  const check = steps.find((s) => s.name === "Check ECS's service-linked role")!;
+
+  /** Runs the step's script as GitHub runs a `run:` step (bash -eo pipefail), with a stand-in `aws` CLI. */
+  const runWith = (aws: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'iac-lab-kit-aws-'));
+    try {
+      writeFileSync(join(dir, 'aws'), `#!/bin/sh\n${aws}\n`);
+      chmodSync(join(dir, 'aws'), 0o755);
+      writeFileSync(join(dir, 'step.sh'), check.run!);
+      return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', join(dir, 'step.sh')], { env: { PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('it runs before the deploy, after the credentials', () => {
+    const names = steps.map((s) => s.name ?? s.uses ?? s.run);
+    expect(names.indexOf("Check ECS's service-linked role")).toBeGreaterThan(names.findIndex((n) => /configure-aws-credentials/.test(String(n))));
+    expect(names.indexOf("Check ECS's service-linked role")).toBeLessThan(names.indexOf('Deploy'));
+  });
+
+  test('a missing role fails the job with the command that creates it', () => {
+    const run = runWith('echo "An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name AWSServiceRoleForECS cannot be found." >&2; exit 254');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('::error::ECS\'s service-linked role AWSServiceRoleForECS does not exist in this account. Create it once (free; safe to repeat): aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com');
+  });
+
+  test('any other failure is reported as it is, and an existing role lets the job go on', () => {
+    const denied = runWith('echo "An error occurred (AccessDenied) when calling the GetRole operation" >&2; exit 254');
+    expect(denied.status).toBe(1);
+    expect(denied.stdout).toContain('::error::Could not check ECS\'s service-linked role: An error occurred (AccessDenied)');
+    expect(runWith('echo \'{"Role": {"RoleName": "AWSServiceRoleForECS"}}\'').status).toBe(0);
+  });
 });
