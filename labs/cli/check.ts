@@ -163,7 +163,7 @@ export async function checkExercise(lab: Lab, number: number): Promise<ExerciseR
       try {
         return { profile, output: await synthesizeLab(lab, profile, { validate: false }) };
       } catch (err) {
-        return { profile, failure: `the ${profile} profile no longer synthesizes: ${firstLine(err)}. Fix it so \`npm run lab -- synth ${lab.id}\` passes` };
+        return { profile, failure: `the ${profile} profile no longer synthesizes: ${oneLine(err)}. Fix it so \`npm run lab -- synth ${lab.id}\` passes` };
       }
     }),
   );
@@ -178,6 +178,8 @@ export async function checkExercise(lab: Lab, number: number): Promise<ExerciseR
 }
 
 /** An error's first line: the message a tool threw, without its stack. */
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+/** The error's whole message on one line: constructs' validation puts the reason on the lines after the first. */
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s*\n\s*/g, ' ').replace(/:\s*$/, '').trim();
 }
