@@ -78,8 +78,10 @@ export const exercises: readonly Exercise[] = [
       if (reporting.props.password !== SECRET_MASK) problems.push(`${reporting.name}'s password is in the plan in clear: pass a generated one, a random.RandomPassword's result`);
       const password = passwordOf(reporting);
       const others = users.filter((user) => user !== reporting);
-      if (password === undefined) problems.push(`${reporting.name}'s password is not generated: create a random.RandomPassword for it`);
-      else if (others.some((user) => passwordOf(user) === password)) problems.push(`${reporting.name} shares its password with another user: give it a random.RandomPassword of its own`);
+      // Taking another user's password output (app.user.password) shares it as surely as taking its generator.
+      const copiesUser = others.some((user) => reporting.uses.includes(user.id));
+      if (password === undefined && !copiesUser) problems.push(`${reporting.name}'s password is not generated: create a random.RandomPassword for it`);
+      else if (copiesUser || others.some((user) => passwordOf(user) === password)) problems.push(`${reporting.name} shares its password with another user: give it a random.RandomPassword of its own`);
       else {
         const taken = new Set(others.flatMap((user) => secretsHolding(passwordOf(user))));
         if (!secretsHolding(password).some((secret) => !taken.has(secret))) {
