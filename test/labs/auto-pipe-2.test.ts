@@ -1,0 +1,3 @@
+import { describeExercises } from './exercise-harness';
+
+describeExercises('auto-pipe', [3, 4]);
