@@ -1,8 +1,9 @@
 /**
  * The testing-iac exercises: each asks for a test, and a test is only worth something if it
  * can fail. A check lints and type-checks the learner's test file as `npm test` does, then runs
- * it with Jest twice, at the same time: on the kit as it is (it must pass) and on a copy of the
- * kit with a deliberate bug applied, the mutant in mutants/exercise-<N>.patch (it must fail).
+ * it with Jest in one process: on the kit as it is (it must pass) and on one copy of the kit per
+ * deliberate bug, the mutants in mutants/exercise-<N>[-<bug>].patch (it must fail on each): one
+ * mutant per assertion the exercise asks for, so a test that skips one of them is caught.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,7 +25,14 @@ interface TestExercise {
   /** The technique the test inventory must see in it, and what the file lacks when it does not. */
   readonly technique: Technique;
   readonly withoutTechnique: string;
-  /** The mutant's bug, as a clause: "the prod service's log group is deleted with its stack". */
+  /** The deliberate bugs the test must catch, one per assertion the exercise asks for. */
+  readonly mutants: readonly Mutant[];
+}
+
+interface Mutant {
+  /** The patch under labs/testing-iac/mutants/. */
+  readonly patch: string;
+  /** The bug, as a clause: "the prod service's log group is deleted with its stack". */
   readonly bug: string;
   /** What to assert so that the bug fails the test. */
   readonly toCatch: string;
@@ -39,8 +47,19 @@ const TEST_EXERCISES: readonly TestExercise[] = [
     subject: 'aws',
     technique: 'assertion',
     withoutTechnique: "makes no assertion yet: read the template with synth.template('AutoPipeService-prod') and assert on it",
-    bug: "the prod service's log group is deleted with its stack",
-    toCatch: "assert the /ecs/auto-pipe-prod log group's DeletionPolicy is Retain",
+    mutants: [
+      { patch: 'exercise-1.patch', bug: "the prod service's log group is deleted with its stack", toCatch: "assert the /ecs/auto-pipe-prod log group's DeletionPolicy is Retain" },
+      {
+        patch: 'exercise-1-replaced-without-copy.patch',
+        bug: "the prod service's log group is deleted when CloudFormation replaces it (its UpdateReplacePolicy is Delete)",
+        toCatch: "assert the log group's UpdateReplacePolicy is Retain as well",
+      },
+      {
+        patch: 'exercise-1-short-retention.patch',
+        bug: "the prod service's logs are kept 30 days instead of 90",
+        toCatch: "assert the log group's RetentionInDays is at least 90",
+      },
+    ],
   },
   {
     number: 2,
@@ -50,8 +69,13 @@ const TEST_EXERCISES: readonly TestExercise[] = [
     subject: 'gcp',
     technique: 'mocks',
     withoutTechnique: "does not plan a lab with the Pulumi mocks yet: call planLab from gcp/offline/plan.ts with { databaseVersion: 'POSTGRES_16' } as overrides",
-    bug: 'the Cloud SQL instance ignores the configured databaseVersion and always runs POSTGRES_17',
-    toCatch: "assert the gcp:sql/databaseInstance:DatabaseInstance's databaseVersion input is POSTGRES_16",
+    mutants: [
+      {
+        patch: 'exercise-2.patch',
+        bug: 'the Cloud SQL instance ignores the configured databaseVersion and always runs POSTGRES_17',
+        toCatch: "assert the gcp:sql/databaseInstance:DatabaseInstance's databaseVersion input is POSTGRES_16",
+      },
+    ],
   },
   {
     number: 3,
@@ -61,8 +85,13 @@ const TEST_EXERCISES: readonly TestExercise[] = [
     subject: 'k8s',
     technique: 'policy',
     withoutTechnique: 'runs no policy yet: run the gate, checkManifests from k8s/checks, on the manifests you changed',
-    bug: 'the pss-privilege-escalation check never fails',
-    toCatch: 'assert that checkManifests returns a failing pss-privilege-escalation result for the container you changed',
+    mutants: [
+      {
+        patch: 'exercise-3.patch',
+        bug: 'the pss-privilege-escalation check never fails',
+        toCatch: 'assert that checkManifests returns a failing pss-privilege-escalation result for the container you changed',
+      },
+    ],
   },
 ];
 
@@ -73,8 +102,8 @@ export const exercises: readonly Exercise[] = TEST_EXERCISES.map((exercise) => (
 }));
 
 /** The deliberate bug the learner's test must catch. */
-function mutantPatch(number: number): string {
-  return `labs/testing-iac/mutants/exercise-${number}.patch`;
+function mutantPatch(mutant: Mutant): string {
+  return `labs/testing-iac/mutants/${mutant.patch}`;
 }
 
 async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<string[]> {
@@ -87,7 +116,7 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
   if (!summary.techniques.includes(technique)) problems.push(`${file} ${exercise.withoutTechnique}`);
   if (onlySnapshots(readFileSync(join(input.root, file), 'utf8'))) {
     problems.push(
-      `${file} only compares snapshots: a snapshot records whatever the code makes today, a bug included, so it cannot say what must hold; ${exercise.toCatch}`,
+      `${file} only compares snapshots: a snapshot records whatever the code makes today, a bug included, so it cannot say what must hold; ${exercise.mutants[0].toCatch}`,
     );
   }
   if (problems.length > 0) return problems;
@@ -96,35 +125,40 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
   if (lint.length > 0) return lint;
   const types = typeProblems(input.root, file).catch((err: unknown) => [`${file} could not be type-checked (${(err as Error).message.split('\n')[0]}): run npx tsc --noEmit to see why`]);
 
-  const patch = mutantPatch(exercise.number);
-  const mutant = copyOfKit(input.root);
+  const copies: string[] = [];
   try {
-    try {
-      applyPatch(mutant, join(input.root, patch));
-    } catch {
-      return [`the deliberate bug of ${patch} no longer applies to your ${patchedFiles(input.root, patch).join(', ')}: this check needs the kit's code there as it was (git diff shows your changes)`];
+    for (const mutant of exercise.mutants) {
+      const copy = copyOfKit(input.root);
+      copies.push(copy);
+      try {
+        applyPatch(copy, join(input.root, mutantPatch(mutant)));
+      } catch {
+        const patch = mutantPatch(mutant);
+        return [`the deliberate bug of ${patch} no longer applies to your ${patchedFiles(input.root, patch).join(', ')}: this check needs the kit's code there as it was (git diff shows your changes)`];
+      }
     }
-    // One Jest process runs the file in both trees.
-    const [onKitPath, onMutantPath] = [join(input.root, file), join(mutant, file)];
+    // One Jest process runs the file in the kit and in every mutant.
+    const paths = [input.root, ...copies].map((root) => join(root, file));
     let results: Awaited<ReturnType<typeof runJest>>;
     try {
       // --ci: the check never writes a snapshot into the learner's tree, and a missing one fails.
-      results = await runJest([onKitPath, onMutantPath], input.root, { files: { roots: [join(input.root, 'test'), join(mutant, 'test')] }, ci: true });
+      results = await runJest(paths, input.root, { files: { roots: [input.root, ...copies].map((root) => join(root, 'test')) }, ci: true });
     } catch (err) {
       return [`${(err as Error).message}: run npx jest ${file} to see why`];
     }
     const typeErrors = await types;
     if (typeErrors.length > 0) return typeErrors;
-    const [onKit, onMutant] = [onKitPath, onMutantPath].map((path) => results.find((r) => r.file === relative(input.root, path)));
-    if (onKit === undefined || onMutant === undefined) return [`Jest ran no test in ${file}: is it named *.test.ts and does it hold a test(...)?`];
+    const [onKit, ...onMutants] = paths.map((path) => results.find((r) => r.file === relative(input.root, path)));
+    if (onKit === undefined || onMutants.some((r) => r === undefined)) return [`Jest ran no test in ${file}: is it named *.test.ts and does it hold a test(...)?`];
     if (!onKit.pass) {
       const why = onKit.failures.length > 0 ? onKit.failures.map((f) => f.replace(/^\s*●\s*/, '')).join('; ') : 'no test passed';
       return [`${file} fails on the kit as it is (${why}): a test must pass on correct code; run npx jest ${file} to see why`];
     }
-    if (onMutant.pass) return [`${file} still passes when ${exercise.bug} (the deliberate bug in ${patch}), so it would not catch it: ${exercise.toCatch}`];
-    return [];
+    return exercise.mutants
+      .filter((_mutant, i) => onMutants[i]!.pass)
+      .map((mutant) => `${file} still passes when ${mutant.bug} (the deliberate bug in ${mutantPatch(mutant)}), so it would not catch it: ${mutant.toCatch}`);
   } finally {
-    rmSync(mutant, { recursive: true, force: true });
+    for (const copy of copies) rmSync(copy, { recursive: true, force: true });
   }
 }
 
