@@ -8,7 +8,9 @@
  * All in this one process: each tree's own code loads fresh, while the tools' libraries (the
  * shared node_modules) load once. Prints { exercises: [{ number, starter, solution, wrongAnswers }] }
  * as JSON, each run as { code, out, err } (or { applyError } when a patch does not apply).
- * Usage: check-exercises.ts <lab> [<exercise number>...] (all of the lab's exercises by default).
+ * Usage: check-exercises.ts <lab> [--part checks|wrong-answers] [<exercise number>...] (all of the lab's
+ * exercises by default; `--part` runs only the starter and solution trees, or only the wrong answers,
+ * so a slow lab's self-test can be split over files that Jest runs in parallel).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +28,14 @@ export interface Run {
 /** A run, or why there was none: the patch does not apply to the kit as committed. */
 export type PatchedRun = Run | { readonly applyError: string };
 
+/** Which trees to check: all, the starter and the solution, or the wrong answers. */
+export type Part = 'all' | 'checks' | 'wrong-answers';
+
 export interface ExerciseRuns {
   readonly number: number;
-  readonly starter: Run;
-  readonly solution: PatchedRun;
+  /** Absent when only the wrong answers were run. */
+  readonly starter?: Run;
+  readonly solution?: PatchedRun;
   readonly wrongAnswers: readonly { readonly path: string; readonly run: PatchedRun }[];
 }
 
@@ -57,7 +63,7 @@ async function checkWithPatch(kit: string, patch: string, lab: string, exercise:
   }
 }
 
-async function main(lab: string, only: readonly number[]): Promise<void> {
+async function main(lab: string, part: Part, only: readonly number[]): Promise<void> {
   const kit = pristineCopyOfKit();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the committed kit's own list of labs
@@ -65,12 +71,9 @@ async function main(lab: string, only: readonly number[]): Promise<void> {
     const fixtures = wrongAnswers(kit, lab);
     const exercises: ExerciseRuns[] = [];
     for (const { number } of (findLab(lab)?.exercises ?? []).filter((e) => only.length === 0 || only.includes(e.number))) {
-      exercises.push({
-        number,
-        starter: await checkIn(kit, lab, number),
-        solution: await checkWithPatch(kit, solutionPatch(lab, number), lab, number),
-        wrongAnswers: await sequence(fixtures.filter((f) => f.exercise === number), async (f) => ({ path: f.path, run: await checkWithPatch(kit, f.path, lab, number) })),
-      });
+      const checks = part === 'wrong-answers' ? {} : { starter: await checkIn(kit, lab, number), solution: await checkWithPatch(kit, solutionPatch(lab, number), lab, number) };
+      const wrong = part === 'checks' ? [] : fixtures.filter((f) => f.exercise === number);
+      exercises.push({ number, ...checks, wrongAnswers: await sequence(wrong, async (f) => ({ path: f.path, run: await checkWithPatch(kit, f.path, lab, number) })) });
     }
     process.stdout.write(JSON.stringify({ exercises }));
   } finally {
@@ -85,4 +88,7 @@ async function sequence<T, R>(items: readonly T[], run: (item: T) => Promise<R>)
   return results;
 }
 
-void main(process.argv[2], process.argv.slice(3).map(Number));
+const [lab, ...rest] = process.argv.slice(2);
+const partAt = rest.indexOf('--part');
+const part = (partAt < 0 ? 'all' : rest[partAt + 1]) as Part;
+void main(lab, part, rest.filter((_arg, i) => partAt < 0 || (i !== partAt && i !== partAt + 1)).map(Number));

@@ -13,21 +13,22 @@ import { REPO_ROOT } from '../../common/dist';
 import { wrongAnswers } from '../../labs/cli/fixtures';
 import { readGuide } from '../../labs/cli/guide';
 import { type LabId, labOf } from '../../labs/index';
-import type { ExerciseRuns, PatchedRun, Run } from './check-exercises';
+import type { ExerciseRuns, Part, PatchedRun, Run } from './check-exercises';
 
 /** A line of a JavaScript stack trace, which no learner should ever see. */
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
 /**
- * `only` splits a slow lab's exercises over several test files, which Jest runs in parallel; the
- * file that holds exercise 1 also compares the exercises with the guide.
+ * `only` and `part` split a slow lab's self-test over several test files, which Jest runs in parallel:
+ * `only` by exercise, `part` into the starter-and-solution trees and the wrong answers. The file that
+ * checks exercise 1's starter also compares the exercises with the guide.
  */
-export function describeExercises(labId: LabId, only?: readonly number[]): void {
+export function describeExercises(labId: LabId, only?: readonly number[], part: Part = 'all'): void {
   const all = labOf(labId).exercises;
   const exercises = only === undefined ? all : all.filter((e) => only.includes(e.number));
   const cases = exercises.map((e) => [e.number, e.title] as const);
   const fixtures = wrongAnswers(REPO_ROOT, labId)
-    .filter((f) => exercises.some((e) => e.number === f.exercise))
+    .filter((f) => part !== 'checks' && exercises.some((e) => e.number === f.exercise))
     .map((f) => [f.exercise, f.slug, f] as const);
   let runs: ExerciseRuns[];
   const runsOf = (number: number): ExerciseRuns => {
@@ -43,7 +44,7 @@ export function describeExercises(labId: LabId, only?: readonly number[]): void 
   describe(`${labId} exercises`, () => {
     beforeAll(async () => {
       const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['--require', join(REPO_ROOT, 'common/register.js'), join(REPO_ROOT, 'test/labs/check-exercises.ts'), labId, ...cases.map(([n]) => String(n))], { cwd: REPO_ROOT, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+        execFile(process.execPath, ['--require', join(REPO_ROOT, 'common/register.js'), join(REPO_ROOT, 'test/labs/check-exercises.ts'), labId, '--part', part, ...cases.map(([n]) => String(n))], { cwd: REPO_ROOT, maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
           resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
         );
       });
@@ -51,7 +52,7 @@ export function describeExercises(labId: LabId, only?: readonly number[]): void 
       runs = JSON.parse(run.stdout).exercises;
     }, 180_000);
 
-    if (exercises.some((e) => e.number === 1)) {
+    if (part !== 'wrong-answers' && exercises.some((e) => e.number === 1)) {
       test('match the guide: at least three, numbered from 1, titled as the guide titles them', () => {
         const guide = readGuide(labId);
         expect(all.length).toBeGreaterThanOrEqual(3);
@@ -60,20 +61,22 @@ export function describeExercises(labId: LabId, only?: readonly number[]): void 
       });
     }
 
-    test.each(cases)('exercise %i (%s) fails on the starter code, saying what is left to do', (number) => {
-      const { code, out, err } = runsOf(number).starter;
-      expect({ code, err }).toEqual({ code: 1, err: '' });
-      const report = JSON.parse(out);
-      expect(report).toMatchObject({ lab: labId, exercise: number, pass: false });
-      expect(report.problems.length).toBeGreaterThan(0);
-      expect(report.problems.filter((p: string) => STACK_LINE.test(p))).toEqual([]);
-    });
+    if (part !== 'wrong-answers') {
+      test.each(cases)('exercise %i (%s) fails on the starter code, saying what is left to do', (number) => {
+        const { code, out, err } = runsOf(number).starter!;
+        expect({ code, err }).toEqual({ code: 1, err: '' });
+        const report = JSON.parse(out);
+        expect(report).toMatchObject({ lab: labId, exercise: number, pass: false });
+        expect(report.problems.length).toBeGreaterThan(0);
+        expect(report.problems.filter((p: string) => STACK_LINE.test(p))).toEqual([]);
+      });
 
-    test.each(cases)('exercise %i (%s) passes with its reference solution applied', (number) => {
-      const { code, out, err } = ran(runsOf(number).solution);
-      expect({ code, err }).toEqual({ code: 0, err: '' });
-      expect(JSON.parse(out)).toMatchObject({ lab: labId, exercise: number, pass: true, problems: [] });
-    });
+      test.each(cases)('exercise %i (%s) passes with its reference solution applied', (number) => {
+        const { code, out, err } = ran(runsOf(number).solution!);
+        expect({ code, err }).toEqual({ code: 0, err: '' });
+        expect(JSON.parse(out)).toMatchObject({ lab: labId, exercise: number, pass: true, problems: [] });
+      });
+    }
 
     if (fixtures.length > 0) {
       test.each(fixtures)('exercise %i, wrong answer %s: fails, saying what is still missing', (number, _slug, fixture) => {

@@ -1,3 +1,3 @@
 import { describeExercises } from './exercise-harness';
 
-describeExercises('testing-iac', [2]);
+describeExercises('testing-iac', [2], 'checks');

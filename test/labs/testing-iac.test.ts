@@ -1,4 +1,5 @@
 import { describeExercises } from './exercise-harness';
 
-// Split in two files: each exercise runs the learner's tests under Jest, several times.
-describeExercises('testing-iac', [1]);
+// The slowest lab to self-test: each exercise's check runs the learner's tests under Jest, in the kit and
+// in every mutant. Split by exercise, and the starter and solution apart from the wrong answers.
+describeExercises('testing-iac', [1], 'checks');
