@@ -1,0 +1,3 @@
+import { describeExercises } from './exercise-harness';
+
+describeExercises('cloudsql', undefined, 'wrong-answers');

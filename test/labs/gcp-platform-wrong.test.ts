@@ -1,0 +1,3 @@
+import { describeExercises } from './exercise-harness';
+
+describeExercises('gcp-platform', undefined, 'wrong-answers');
