@@ -25,6 +25,8 @@ const READINESS_PATH = '/readyz';
 const RABBITMQ_SECRET_DIR = '/var/run/secrets/order-processing/rabbitmq';
 /** The virtual host the broker creates on first start, with the login user's permissions on it. */
 export const RABBITMQ_VHOST = 'order-processing';
+/** The queue orders go through: the only one the apps' RabbitMQ user may use. */
+export const RABBITMQ_QUEUE = 'orders';
 
 /**
  * The course's integrated project: a front end takes orders over HTTP, validates them with a gRPC
@@ -58,7 +60,7 @@ export class OrderProcessingChart extends Chart {
       namespace,
       replicasOnSeparateNodes: cluster.replicasOnSeparateNodes,
     };
-    this.rabbitmq = new RabbitMqBroker(this, 'RabbitMq', { ...brokerStorage, settings: s.rabbitmq, storageMebibytes: s.rabbitmq.storage, credentials, vhost: RABBITMQ_VHOST });
+    this.rabbitmq = new RabbitMqBroker(this, 'RabbitMq', { ...brokerStorage, settings: s.rabbitmq, storageMebibytes: s.rabbitmq.storage, credentials, vhost: RABBITMQ_VHOST, queue: RABBITMQ_QUEUE });
     this.kafka = new KafkaBroker(this, 'Kafka', { ...brokerStorage, settings: s.kafka, storageMebibytes: s.kafka.storage, clusterId: s.kafka.clusterId });
 
     // What the apps read (labs/order-processing/services/*/src/config.ts), one ConfigMap for all of
@@ -67,7 +69,7 @@ export class OrderProcessingChart extends Chart {
       RABBITMQ_HOST: this.rabbitmq.service.name,
       RABBITMQ_PORT: String(AMQP_PORT),
       RABBITMQ_VHOST,
-      RABBITMQ_QUEUE: 'orders',
+      RABBITMQ_QUEUE,
       RABBITMQ_USERNAME_FILE: `${RABBITMQ_SECRET_DIR}/username`,
       RABBITMQ_PASSWORD_FILE: `${RABBITMQ_SECRET_DIR}/password`,
       KAFKA_BOOTSTRAP_SERVERS: `${this.kafka.service.name}:${KAFKA_PORT}`,

@@ -13,6 +13,8 @@ export interface RabbitMqBrokerProps extends BrokerProps {
   readonly credentials: kplus.ISecret;
   /** The virtual host the apps use. */
   readonly vhost: string;
+  /** The one queue the apps use: their user may declare, publish to and consume from it, and nothing else. */
+  readonly queue: string;
 }
 
 export const AMQP_PORT = 5672;
@@ -111,8 +113,8 @@ export class RabbitMqBroker extends Construct {
 
     // The definitions, written from the Secret's files into an owner-only file of the pod's memory
     // (never the ConfigMap, never an environment variable): the administrator, and the apps' user with
-    // permissions on their vhost only and no tags, so it can neither use the management API nor touch
-    // another vhost. Only this step sees the Secret; the broker reads the file.
+    // rights on their queue only, in their vhost only, and no tags, so it can neither use the management
+    // API nor touch another queue or vhost. Only this step sees the Secret; the broker reads the file.
     const login = kplus.Volume.fromSecret(this, 'Logins', props.credentials, {
       name: 'rabbitmq-logins',
       items: Object.fromEntries(['username', 'password', 'app-username', 'app-password'].map((key) => [key, { path: key }])),
@@ -121,7 +123,7 @@ export class RabbitMqBroker extends Construct {
     const definitions = kplus.Volume.fromEmptyDir(this, 'Definitions', 'definitions', { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: Size.mebibytes(1) });
     this.broker.workload.addVolume(login);
     this.broker.container.mount(DEFINITIONS_DIR, definitions, { readOnly: true });
-    this.broker.addSetupStep('definitions', ['sh', '-c', definitionsScript(props.vhost)], [
+    this.broker.addSetupStep('definitions', ['sh', '-c', definitionsScript(props.vhost, props.queue)], [
       { volume: login.name, path: CREDENTIALS_DIR, readOnly: true },
       { volume: definitions.name, path: DEFINITIONS_DIR },
     ]);
@@ -165,9 +167,15 @@ function drainBeforeStop(replicas: number): { preStop: string[]; gracePeriodSeco
  * never as its format; no here-document, which some shells write to a temporary file (the root
  * filesystem is read-only). The file is readable by its owner only.
  */
-export function definitionsScript(vhost: string): string {
+export function definitionsScript(vhost: string, queue: string): string {
   const file = (key: string) => `"$(json ${CREDENTIALS_DIR}/${key})"`;
   const everything = `'"configure":".*","write":".*","read":".*"'`;
+  // Declaring the queue is `configure` on it; publishing through the default exchange is `write` on
+  // amq.default (the default exchange's name in permission checks); consuming is `read` on the queue.
+  // RabbitMQ checks a publish against the exchange only: through amq.default the apps could still route
+  // to another queue by name, which only publishing through an exchange of their own would close.
+  const own = `^${queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`.replace(/\\/g, '\\\\');
+  const queueOnly = `'"configure":"${own}","write":"^(${own.slice(1, -1)}|amq\\\\.default)$","read":"${own}"'`;
   return [
     'set -eu',
     `json() { printf '"%s"' "$(sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' "$1")"; }`,
@@ -177,7 +185,7 @@ export function definitionsScript(vhost: string): string {
     `  printf '"users":[{"name":%s,"password":%s,"tags":["administrator"]},' ${file('username')} ${file('password')}`,
     `  printf '{"name":%s,"password":%s,"tags":[]}],' ${file('app-username')} ${file('app-password')}`,
     `  printf '"permissions":[{"user":%s,"vhost":"%s",%s},' ${file('username')} '${vhost}' ${everything}`,
-    `  printf '{"user":%s,"vhost":"%s",%s}]}\\n' ${file('app-username')} '${vhost}' ${everything}`,
+    `  printf '{"user":%s,"vhost":"%s",%s}]}\\n' ${file('app-username')} '${vhost}' ${queueOnly}`,
     `} > ${DEFINITIONS_FILE}`,
   ].join('\n');
 }

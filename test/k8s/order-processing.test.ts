@@ -131,7 +131,7 @@ describe.each([
     const rabbitmq = one(manifests, 'StatefulSet', 'rabbitmq');
     const step = podSpec(rabbitmq).initContainers.find((c: { name: string }) => c.name === 'definitions');
     expect(step.command.slice(0, 2)).toEqual(['sh', '-c']);
-    expect(step.command[2]).toBe(definitionsScript('order-processing'));
+    expect(step.command[2]).toBe(definitionsScript('order-processing', 'orders'));
     expect(step.volumeMounts).toEqual([
       { name: 'rabbitmq-logins', mountPath: '/var/run/secrets/rabbitmq-credentials', readOnly: true },
       { name: 'definitions', mountPath: '/etc/rabbitmq/definitions' },

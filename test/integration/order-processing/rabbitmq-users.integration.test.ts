@@ -57,7 +57,8 @@ test('no default user is seeded: the broker has exactly the administrator and th
     { user: 'orders-app', tags: [] },
   ]);
   const permissions = JSON.parse(await broker.rabbitmqctl(['list_user_permissions', 'orders-app', '--formatter', 'json']));
-  expect(permissions).toEqual([{ vhost: VHOST, configure: '.*', write: '.*', read: '.*' }]);
+  // The orders queue only: declare it, publish to it through the default exchange, consume from it.
+  expect(permissions).toEqual([{ vhost: VHOST, configure: '^orders$', write: '^(orders|amq\\.default)$', read: '^orders$' }]);
 });
 
 test('the apps\' user declares the orders quorum queue on its vhost, publishes and consumes', async () => {
@@ -75,6 +76,26 @@ test('the apps\' user declares the orders quorum queue on its vhost, publishes a
   } finally {
     await connection.close();
   }
+});
+
+test('the apps\' user may not declare another queue or any exchange, nor read another queue', async () => {
+  const refused = async (use: (channel: import('amqplib').Channel) => Promise<unknown>) => {
+    const connection = await connect(url(SECRET['app-username'], SECRET['app-password'], VHOST));
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await expect(use(channel)).rejects.toThrow(/ACCESS_REFUSED/);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  };
+  await refused((channel) => channel.assertQueue('payments', ORDERS_QUEUE_OPTIONS));
+  await refused((channel) => channel.assertExchange('orders-fanout', 'fanout'));
+  // The administrator makes a queue the apps' user then tries to read.
+  const admin = await connect(url(SECRET.username, SECRET.password, VHOST));
+  await (await admin.createChannel()).assertQueue('audit', { durable: true });
+  await admin.close();
+  await refused((channel) => channel.checkQueue('audit').then(() => channel.get('audit')));
 });
 
 test('the apps\' user cannot open any other vhost; a wrong password is refused', async () => {
