@@ -50,7 +50,7 @@ export class GatewayEntrance extends Construct {
       });
     }
     const gateway: IGateway = { apiVersion: API_VERSION, kind: 'Gateway', metadata, spec: { gatewayClassName: props.gatewayClass, listeners } };
-    this.gateway = new ApiObject(this, 'Gateway', { ...gateway, metadata });
+    this.gateway = new ApiObject(this, 'Gateway', gateway);
 
     const route: IHTTPRoute = {
       apiVersion: API_VERSION,
@@ -62,7 +62,7 @@ export class GatewayEntrance extends Construct {
         rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: props.service.name, port: props.port }] }],
       },
     };
-    this.route = new ApiObject(this, 'Route', { ...route, metadata });
+    this.route = new ApiObject(this, 'Route', route);
 
     if (tlsSecret !== undefined) {
       const redirect: IHTTPRoute = {
@@ -75,7 +75,7 @@ export class GatewayEntrance extends Construct {
           rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
         },
       };
-      new ApiObject(this, 'HttpsRedirect', { ...redirect, metadata: { name: `${name}-https-redirect`, namespace } });
+      new ApiObject(this, 'HttpsRedirect', redirect);
     }
   }
 }
