@@ -13,6 +13,8 @@ export const KAFKA_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 // The official image's appuser.
 const KAFKA_USER = 1000;
+const MEBIBYTE = 1024 * 1024;
+const SEGMENT_MEBIBYTES = 64;
 
 /**
  * Apache Kafka from the official image in KRaft mode (no ZooKeeper): every node is broker and
@@ -52,6 +54,11 @@ export class KafkaBroker extends Construct {
       // No GC log files: kafka-server-start.sh adds -loggc (rotated files up to 1 GB under /opt/kafka/logs,
       // a small emptyDir here) unless EXTRA_ARGS is set; the image's own log4j config logs to the console.
       EXTRA_ARGS: '-name kafkaServer',
+      // The volume must never fill, whatever the lab's traffic: the orders topic (one partition, auto-created)
+      // keeps at most half the volume, deleted in 64 MiB segments (the default 1 GiB segment alone would
+      // take half of dev's 2 GiB); the rest is the offsets topic (compacted) and room to roll a segment.
+      KAFKA_LOG_SEGMENT_BYTES: String(SEGMENT_MEBIBYTES * MEBIBYTE),
+      KAFKA_LOG_RETENTION_BYTES: String(Math.floor(props.storageMebibytes / 2) * MEBIBYTE),
       // Half the container limit for the heap; the rest is page cache and JVM overhead.
       KAFKA_HEAP_OPTS: `-Xms${Math.floor(props.settings.resources.memoryLimit / 2)}m -Xmx${Math.floor(props.settings.resources.memoryLimit / 2)}m`,
     };

@@ -256,6 +256,21 @@ test('dev fits a laptop: one replica each, small requests, volumes deleted with 
   expect(one(dev, 'ConfigMap', 'kafka-config').data.KAFKA_HEAP_OPTS).toBe('-Xms512m -Xmx512m');
 });
 
+test('Kafka cannot fill its volume: the orders partition keeps at most half of it, in segments far smaller than the volume', () => {
+  for (const [manifests, volumeMebibytes] of [
+    [dev, 2048],
+    [prod, 20480],
+  ] as const) {
+    const config = one(manifests, 'ConfigMap', 'kafka-config').data;
+    const claim = one(manifests, 'StatefulSet', 'kafka').spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+    expect(claim).toBe(`${volumeMebibytes / 1024}Gi`);
+    expect(Number(config.KAFKA_LOG_RETENTION_BYTES)).toBe((volumeMebibytes / 2) * 1024 * 1024);
+    expect(Number(config.KAFKA_LOG_SEGMENT_BYTES)).toBe(64 * 1024 * 1024);
+    // Retention deletes whole closed segments: the partition peaks at its limit plus the active segment.
+    expect(Number(config.KAFKA_LOG_RETENTION_BYTES) + Number(config.KAFKA_LOG_SEGMENT_BYTES)).toBeLessThan(volumeMebibytes * 1024 * 1024 * 0.6);
+  }
+});
+
 test('prod is highly available and keeps broker data', () => {
   const replicas = (m: Manifests) => Object.fromEntries([...ofKind(m, 'Deployment'), ...ofKind(m, 'StatefulSet')].map((w) => [w.metadata.name, w.spec.replicas]));
   expect(replicas(prod)).toEqual({ rabbitmq: 3, kafka: 3, 'order-frontend': 3, 'order-validator': 3, 'order-rabbitmq-consumer': 2, 'order-kafka-consumer': 2 });
