@@ -4,6 +4,12 @@ import { ConfigError } from '../../common/config';
 import { Manifest, formatRef } from './manifest';
 import { CHECKS, CheckResult } from './results';
 
+/** The report's total line: objects checked (the gate's own key for an object), results passed and failed. */
+export function summarize(results: readonly CheckResult[]): { objects: number; passed: number; failed: number } {
+  const failed = results.filter((r) => !r.pass).length;
+  return { objects: new Set(results.map((r) => formatRef(r.object))).size, passed: results.length - failed, failed };
+}
+
 /**
  * A readable report of one set of manifests: per object, how many checks passed and, for each
  * failure, the check, field and message; then a total. `verbose` lists every passing check too.
@@ -25,8 +31,8 @@ export function formatReport(title: string, results: readonly CheckResult[], ver
       lines.push(`          ${r.pass ? 'pass' : 'FAIL'}  ${r.check.padEnd(width)}  ${r.field ? `${r.field}: ` : ''}${r.message}`);
     }
   }
-  const failures = results.filter((r) => !r.pass).length;
-  lines.push(`  ${byObject.size} objects, ${results.length - failures} passed, ${failures} failed`);
+  const { objects, passed, failed } = summarize(results);
+  lines.push(`  ${objects} objects, ${passed} passed, ${failed} failed`);
   return lines.join('\n');
 }
 
