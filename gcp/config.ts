@@ -5,7 +5,7 @@
  * (lists arrive JSON-encoded). `readLabConfig` checks all of them before a single
  * resource is declared, and turns the `profile` into the settings each component needs.
  */
-import { coversWholeInternet } from './cidr';
+import { coversWholeInternet, formatNetwork, networkOf, parseIpv4Cidr } from '../common/cidr';
 import { GCP_REGIONS, ZONES_AS_OF, zonesOf } from './regions';
 import { closestKey, ConfigError, ConfigReader } from '../common/config';
 import { PROFILES, type Profile } from '../common/profiles';
@@ -265,13 +265,9 @@ function readCidrList(reader: ConfigReader, key: string, value: string | undefin
 }
 
 function readCidr(reader: ConfigReader, key: string, cidr: string): string {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  const octets = match ? match.slice(1, 5).map(Number) : [];
-  const prefix = match ? Number(match[5]) : -1;
-  if (!match || octets.some((o) => o > 255) || prefix > 32) {
-    return reader.fail(key, cidr, 'an IPv4 CIDR block such as 203.0.113.0/24', '203.0.113.0/24');
-  }
-  if (prefix === 0) {
+  const block = parseIpv4Cidr(cidr);
+  if (block === undefined) return reader.fail(key, cidr, 'an IPv4 CIDR block such as 203.0.113.0/24', '203.0.113.0/24');
+  if (block.prefix === 0) {
     return reader.fail(
       key,
       cidr,
@@ -279,11 +275,8 @@ function readCidr(reader: ConfigReader, key: string, cidr: string): string {
       '203.0.113.0/24',
     );
   }
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  const network = address - (address % size);
-  if (network !== address) {
-    const fixed = `${[24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.')}/${prefix}`;
+  if (networkOf(block) !== block.address) {
+    const fixed = formatNetwork(block);
     return reader.fail(key, cidr, `a network address with no host bits set (${fixed})`, fixed);
   }
   return cidr;

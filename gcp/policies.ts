@@ -6,7 +6,7 @@
  * Each check judges the effective setting: the planned input, or the provider's
  * default when the input is unset (noted where a default decides the verdict).
  */
-import { coversWholeInternet } from './cidr';
+import { coversWholeInternet } from '../common/cidr';
 import type { Profile } from './config';
 import type { PlannedResource } from './offline/plan-model';
 

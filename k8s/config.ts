@@ -6,6 +6,7 @@
  * works the same for `npm run k8s:synth`, `npm run k8s:check` and `npx cdk8s synth`; exercises and tests
  * pass `overrides` in-process. Everything is validated before a single construct is built.
  */
+import { coversWholeInternet, formatNetwork, networkOf, parseIpv4Cidr } from '../common/cidr';
 import { ConfigError, ConfigReader } from '../common/config';
 import { PROFILES, type Profile } from '../common/profiles';
 import { cpuMillis, formatCpu, formatMemory, mebibytes } from './quantity';
@@ -266,14 +267,18 @@ function optionalSubdomain(key: string, value: unknown, example: string): string
   return value === '' ? undefined : subdomain(key, value, example);
 }
 
-const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
-
-/** Comma-separated IPv4 CIDR blocks, never one that admits the whole internet. */
+/** Comma-separated IPv4 CIDR blocks, network addresses only, that together leave most of the internet out. */
 function cidrList(key: string, value: unknown): string[] {
   if (value === '') return [];
+  const example = '35.191.0.0/16,130.211.0.0/22';
   const cidrs = typeof value === 'string' ? value.split(',').map((c) => c.trim()) : [];
-  const expected = 'comma-separated IPv4 CIDR blocks narrower than /0, e.g. 35.191.0.0/16,130.211.0.0/22 (GKE load balancers)';
-  if (cidrs.length === 0 || cidrs.some((c) => !IPV4_CIDR.test(c) || c.endsWith('/0'))) return reader.fail(key, value, expected, '35.191.0.0/16,130.211.0.0/22');
+  const blocks = cidrs.map(parseIpv4Cidr);
+  if (cidrs.length === 0 || blocks.some((b) => b === undefined || b.prefix === 0)) {
+    return reader.fail(key, value, `comma-separated IPv4 CIDR blocks narrower than /0, e.g. ${example} (GKE's load balancers)`, example);
+  }
+  const withHostBits = blocks.find((b) => networkOf(b!) !== b!.address);
+  if (withHostBits) return reader.fail(key, value, `network addresses with no host bits set (${formatNetwork(withHostBits)})`, example);
+  if (coversWholeInternet(cidrs)) return reader.fail(key, value, 'blocks that leave most of the internet out: together these admit every address, as 0.0.0.0/0 would', example);
   return cidrs;
 }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { BrokerProps, brokerPodDnsName, brokerVolume } from './broker';
 import { HardenedWorkload } from './hardened-workload';
 import { configHashAnnotation } from './metadata';
+import { MIB } from './quantity';
 
 export interface KafkaBrokerProps extends BrokerProps {
   /** The KRaft cluster id every node formats its storage with. */
@@ -13,7 +14,6 @@ export const KAFKA_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 // The official image's appuser.
 const KAFKA_USER = 1000;
-const MEBIBYTE = 1024 * 1024;
 const SEGMENT_MEBIBYTES = 64;
 
 /**
@@ -57,8 +57,8 @@ export class KafkaBroker extends Construct {
       // The volume must never fill, whatever the lab's traffic: the orders topic (one partition, auto-created)
       // keeps at most half the volume, deleted in 64 MiB segments (the default 1 GiB segment alone would
       // take half of dev's 2 GiB); the rest is the offsets topic (compacted) and room to roll a segment.
-      KAFKA_LOG_SEGMENT_BYTES: String(SEGMENT_MEBIBYTES * MEBIBYTE),
-      KAFKA_LOG_RETENTION_BYTES: String(Math.floor(props.storageMebibytes / 2) * MEBIBYTE),
+      KAFKA_LOG_SEGMENT_BYTES: String(SEGMENT_MEBIBYTES * MIB),
+      KAFKA_LOG_RETENTION_BYTES: String(Math.floor(props.storageMebibytes / 2) * MIB),
       // Half the container limit for the heap; the rest is page cache and JVM overhead.
       KAFKA_HEAP_OPTS: `-Xms${Math.floor(props.settings.resources.memoryLimit / 2)}m -Xmx${Math.floor(props.settings.resources.memoryLimit / 2)}m`,
     };

@@ -1,10 +1,11 @@
+import { contains, parseIpv4Cidr } from '../../common/cidr';
 import { networkNoOpenIngress, TYPES } from '../../gcp/policies';
 import { type Exercise, resourcesOf } from '../cli/lab';
 import type { LabResource } from '../cli/resources';
 
 /** The documentation range (RFC 5737) the example stack file ships with as its authorized network. */
 const STARTER_RANGE = '203.0.113.0/24';
-const STARTER_BLOCK = parseCidr(STARTER_RANGE)!;
+const STARTER_BLOCK = parseIpv4Cidr(STARTER_RANGE)!;
 /** Where Identity-Aware Proxy's TCP forwarding connects from. */
 const IAP_RANGE = '35.235.240.0/20';
 
@@ -23,7 +24,7 @@ export const exercises: readonly Exercise[] = [
           problems.push(`${cluster.name} has no authorized network: put your address as <your-ip>/32 under iac-lab-kit:authorizedNetworks in Pulumi.gke-dev.yaml`);
         }
         for (const cidr of blocks) {
-          const block = parseCidr(cidr);
+          const block = parseIpv4Cidr(cidr);
           if (block === undefined) problems.push(`${cidr} is not an IPv4 CIDR block: write your address as <your-ip>/32`);
           else if (contains(STARTER_BLOCK, block)) {
             const where = cidr === STARTER_RANGE ? 'is' : `lies in ${STARTER_RANGE},`;
@@ -89,26 +90,6 @@ export const exercises: readonly Exercise[] = [
     },
   },
 ];
-
-interface Cidr {
-  readonly address: number;
-  readonly prefix: number;
-}
-
-function parseCidr(text: string): Cidr | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  return { address: octets.reduce((acc, o) => acc * 256 + o, 0), prefix };
-}
-
-/** Whether `inner` lies inside `outer`. */
-function contains(outer: Cidr, inner: Cidr): boolean {
-  const size = 2 ** (32 - outer.prefix);
-  return inner.prefix >= outer.prefix && Math.floor(inner.address / size) === Math.floor(outer.address / size);
-}
 
 /** An enabled ingress allow rule that opens TCP port 22 (a rule without ports opens every port). */
 function letsSshIn(rule: LabResource): boolean {

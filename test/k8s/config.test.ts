@@ -101,6 +101,25 @@ describe('bad input fails before anything is built, naming key, value, valid for
     expect(pod.containers[0]).toMatchObject({ image: 'flask-app:0.1.0', ports: [{ containerPort: 5000 }], readinessProbe: { httpGet: { path: '/healthz', port: 5000 } }, livenessProbe: { httpGet: { path: '/healthz', port: 5000 } } });
   });
 
+  const fix = (value: string) => `  Fix: K8S_${value} npm run k8s:synth   (the same variable works for npx cdk8s synth)`;
+  test.each([
+    ['not a CIDR block', 'gke', 'comma-separated IPv4 CIDR blocks narrower than /0, e.g. 35.191.0.0/16,130.211.0.0/22 (GKE\'s load balancers)'],
+    ['the whole internet', '0.0.0.0/0', 'comma-separated IPv4 CIDR blocks narrower than /0, e.g. 35.191.0.0/16,130.211.0.0/22 (GKE\'s load balancers)'],
+    ['host bits set', '35.191.0.1/16', 'network addresses with no host bits set (35.191.0.0/16)'],
+    ['halves that make the whole internet', '0.0.0.0/1,128.0.0.0/1', 'blocks that leave most of the internet out: together these admit every address, as 0.0.0.0/0 would'],
+  ])('gateway source ranges: %s', (_case, value, expected) => {
+    expect(errorFor({ gatewaySourceRanges: value })).toBe(
+      `Invalid gatewaySourceRanges: received "${value}"; expected ${expected}.\n${fix('GATEWAY_SOURCE_RANGES=35.191.0.0/16,130.211.0.0/22')}`,
+    );
+  });
+
+  test.each([
+    ['gatewayClass', 'Envoy Gateway'],
+    ['webTlsSecret', 'web_app_tls'],
+  ])('%s=%p is not a Kubernetes name', (key, value) => {
+    expect(errorFor({ [key]: value })).toMatch(new RegExp(`^Invalid ${key}: received "${value}"; expected a DNS name: lowercase letters, digits, - and \\.\\.`));
+  });
+
   test('the autoscaler maximum cannot be below the minimum', () => {
     expect(errorFor({ webReplicas: 3, webMaxReplicas: 2 })).toMatch(/^Invalid webMaxReplicas: received 2; expected an integer from 3 to 20\./);
   });
