@@ -21,9 +21,10 @@
  * - What the base image brings (node, busybox) is the host's: `RUN rm` of base-image paths is a no-op.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative, resolve } from 'node:path';
+import { RESULT_CACHE_ROOT, ResultCache, resultKey } from './result-cache';
 
 export interface Instruction {
   readonly keyword: string;
@@ -310,8 +311,10 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
       mkdirSync(dirname(target), { recursive: true });
       // A dev package (the compiler) is used in this stage only and pruned before anything copies the
       // stage's node_modules: linking it is as good as copying its bytes, and spares copying TypeScript.
+      // The others are hard-linked file by file, the same bytes again: nothing writes into a build
+      // stage's node_modules, and COPY --from copies them into the image as real files.
       if (entry.dev) symlinkSync(source, target, 'dir');
-      else cpSync(source, target, { recursive: true });
+      else linkTree(source, target);
     }
     return;
   }
@@ -320,11 +323,19 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
     if (script === undefined) throw new Error(`npm run ${args[1]}: no such script`);
     const [bin, ...binArgs] = script.split(' ');
     if (bin !== 'tsc') throw new Error(`npm run ${args[1]} (${script}) is beyond this emulation`);
-    try {
-      execFileSync(process.execPath, [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), ...binArgs], { cwd, stdio: 'pipe' });
-    } catch (err) {
-      // What docker build prints: the compiler's own errors.
-      throw new Error(`RUN npm run ${args[1]} (${script}) failed:\n${String((err as { stdout?: Buffer }).stdout ?? err)}`, { cause: err });
+    const compile = () => {
+      const before = new Set(stageFiles(cwd));
+      try {
+        execFileSync(process.execPath, [join(cwd, 'node_modules', 'typescript', 'bin', 'tsc'), ...binArgs], { cwd, stdio: 'pipe' });
+      } catch (err) {
+        // What docker build prints: the compiler's own errors.
+        throw new Error(`RUN npm run ${args[1]} (${script}) failed:\n${String((err as { stdout?: Buffer }).stdout ?? err)}`, { cause: err });
+      }
+      return Object.fromEntries(stageFiles(cwd).filter((file) => !before.has(file)).map((file) => [file, readFileSync(join(cwd, file), 'base64')]));
+    };
+    for (const [file, content] of Object.entries(COMPILED.through(compileKey(cwd, script), compile))) {
+      mkdirSync(dirname(join(cwd, file)), { recursive: true });
+      writeFileSync(join(cwd, file), content, 'base64');
     }
     return;
   }
@@ -333,6 +344,45 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
     return;
   }
   throw new Error(`RUN ${command} is beyond this emulation`);
+}
+
+/**
+ * What the compiler wrote is a function of the stage's files and the locked compiler: like BuildKit's
+ * cache of a RUN step (keyed by the instruction and the layers before it), the same inputs reuse the
+ * last output (test/result-cache.ts) instead of compiling again. A failed compile is never stored.
+ */
+const COMPILED = new ResultCache(join(RESULT_CACHE_ROOT, 'image-compiles'));
+/** `source`'s tree at `target`: directories made, files hard-linked, symbolic links kept as they are. */
+function linkTree(source: string, target: string): void {
+  mkdirSync(target, { recursive: true });
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    const from = join(source, entry.name);
+    const to = join(target, entry.name);
+    if (entry.isDirectory()) linkTree(from, to);
+    else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else if (!hardLinksWork) copyFileSync(from, to);
+    else {
+      try {
+        linkSync(from, to);
+      } catch (err) {
+        // The temp folder on another file system (a tmpfs /tmp): copy instead, from now on.
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        hardLinksWork = false;
+        copyFileSync(from, to);
+      }
+    }
+  }
+}
+let hardLinksWork = true;
+
+/** The files of the stage's working directory, its installed packages aside. */
+const stageFiles = (cwd: string) => readdirSync(cwd).filter((name) => name !== 'node_modules').flatMap((name) => (statSync(join(cwd, name)).isDirectory() ? listFiles(cwd, name) : [name]));
+function compileKey(cwd: string, script: string): string | undefined {
+  const hash = resultKey(`image-compile v1\0${script}`);
+  if (hash === undefined) return undefined;
+  // The stage's package-lock.json is among its files and pins the compiler npm ci installed.
+  for (const file of stageFiles(cwd).sort()) hash.update(`${file}\0`).update(readFileSync(join(cwd, file))).update('\0');
+  return hash.digest('hex');
 }
 
 function listFiles(root: string, at = ''): string[] {

@@ -15,6 +15,7 @@ import { createAutoPipeApp } from '../../aws/auto-pipe/app';
 import { type CdkAppOptions, GUARD } from '../../aws/constructs/cdk-app';
 import { CONTEXT_KEYS, EXAMPLE_DOMAIN } from '../../aws/auto-pipe/config';
 import { ConfigError } from '../../common/config';
+import { lockedPackage, RESULT_CACHE_ROOT, ResultCache, resultKey } from '../result-cache';
 
 /** The context a learner deploys with: a repository to trust. */
 export const LAB_CONTEXT = { githubRepo: 'octo-org/auto-pipe' } as const;
@@ -192,10 +193,25 @@ export function rawGuardFindings(app: App): { rule: string; path: string }[] {
   for (const stack of stacks) {
     for (const c of stack.node.findAll()) if (CfnResource.isCfnResource(c)) pathOf.set(`${stack.templateFile}/${stack.getLogicalId(c)}`, c.node.path);
   }
-  const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({ templatePaths, appConstruct: app });
-  return report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => ({ rule: `${GUARD}::${v.ruleName}`, path: pathOf.get(`${basename(r.templatePath)}/${r.resourceLogicalId}`) ?? r.resourceLogicalId })),
+  const violations = GUARD_RESULTS.through(guardKey(templatePaths), () =>
+    new CfnGuardValidator({ controlTowerRulesEnabled: true })
+      .validate({ templatePaths, appConstruct: app })
+      .violations.map((v) => ({ ruleName: v.ruleName, resources: v.violatingResources.map((r) => `${basename(r.templatePath)}/${r.resourceLogicalId}`) })),
   );
+  return violations.flatMap((v) => v.resources.map((resource) => ({ rule: `${GUARD}::${v.ruleName}`, path: pathOf.get(resource) ?? resource.split('/')[1] })));
+}
+
+/**
+ * cfn-guard's verdict is a function of the templates and the validator package (its binary and rule
+ * files, pinned by package-lock.json): the same inputs reuse the last verdict (test/result-cache.ts),
+ * as each run costs over a second of starting the binary and parsing its 470 rule files.
+ */
+const GUARD_RESULTS = new ResultCache(join(RESULT_CACHE_ROOT, 'cfn-guard'));
+function guardKey(templatePaths: readonly string[]): string | undefined {
+  const hash = resultKey(`cfn-guard v1\0${lockedPackage('@cdklabs/cdk-validator-cfnguard')}`);
+  if (hash === undefined) return undefined;
+  for (const path of [...templatePaths].sort()) hash.update(`${basename(path)}\0`).update(readFileSync(path)).update('\0');
+  return hash.digest('hex');
 }
 
 /** An acknowledgement on a construct covers that rule's findings on it and on everything below it. */

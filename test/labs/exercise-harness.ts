@@ -14,7 +14,7 @@ import { wrongAnswers } from '../../labs/cli/fixtures';
 import { readGuide } from '../../labs/cli/guide';
 import { type LabId, labOf } from '../../labs/index';
 import type { ExerciseRuns, Part, PatchedRun, Run } from './check-exercises';
-import { exerciseRunsKey, readExerciseRuns, writeExerciseRuns } from './exercise-runs-cache';
+import { EXERCISE_RUNS, exerciseRunsKey } from './exercise-runs-cache';
 
 /** A line of a JavaScript stack trace, which no learner should ever see. */
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -47,7 +47,7 @@ export function describeExercises(labId: LabId, only?: readonly number[], part: 
       const args = [labId, '--part', part, ...cases.map(([n]) => String(n))];
       // The same committed kit, packages and environment give the same runs: reuse the last ones.
       const key = exerciseRunsKey(args);
-      const cached = readExerciseRuns(key);
+      const cached = EXERCISE_RUNS.read(key);
       if (cached !== undefined) {
         runs = JSON.parse(cached).exercises;
         return;
@@ -59,7 +59,7 @@ export function describeExercises(labId: LabId, only?: readonly number[], part: 
       });
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
       runs = JSON.parse(run.stdout).exercises;
-      writeExerciseRuns(key, run.stdout);
+      EXERCISE_RUNS.write(key, run.stdout);
     }, 180_000);
 
     if (part !== 'wrong-answers' && exercises.some((e) => e.number === 1)) {

@@ -1,8 +1,9 @@
-/** The exercise self-tests reuse a run only for exactly the same inputs, and the cache stays small. */
+/** The tests' stored results are reused only for exactly the same inputs, and each store stays small. */
 import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exerciseRunsKey, MAX_ENTRIES, readExerciseRuns, writeExerciseRuns } from '../exercise-runs-cache';
+import { exerciseRunsKey } from './labs/exercise-runs-cache';
+import { MAX_ENTRIES, ResultCache } from './result-cache';
 
 const withEnv = <T>(name: string, value: string, run: () => T): T => {
   const before = process.env[name];
@@ -15,7 +16,7 @@ const withEnv = <T>(name: string, value: string, run: () => T): T => {
   }
 };
 
-test('the key follows the run asked for and the settings the tools read, and a fresh run can be forced', () => {
+test('an exercise run\'s key follows the run asked for and the settings the tools read, and fresh results can be forced', () => {
   const key = exerciseRunsKey(['k8s-web-app', '--part', 'all', '1']);
   expect(key).toMatch(/^[0-9a-f]{64}$/);
   expect(exerciseRunsKey(['k8s-web-app', '--part', 'all', '1'])).toBe(key);
@@ -23,28 +24,44 @@ test('the key follows the run asked for and the settings the tools read, and a f
   // A learner's K8S_* setting changes what the charts synthesize, and so the checks' verdicts.
   expect(withEnv('K8S_WEB_REPLICAS', '2', () => exerciseRunsKey(['k8s-web-app', '--part', 'all', '1']))).not.toBe(key);
   expect(withEnv('UNRELATED_VARIABLE', 'x', () => exerciseRunsKey(['k8s-web-app', '--part', 'all', '1']))).toBe(key);
-  expect(withEnv('IAC_LAB_FRESH_EXERCISE_RUNS', '1', () => exerciseRunsKey(['k8s-web-app', '--part', 'all', '1']))).toBeUndefined();
+  expect(withEnv('IAC_LAB_FRESH_RESULTS', '1', () => exerciseRunsKey(['k8s-web-app', '--part', 'all', '1']))).toBeUndefined();
 });
 
-test('a run is read back whole, an unknown key reads nothing, and only the newest entries are kept', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iac-lab-kit-runs-'));
+test('a result is read back whole, an unknown key reads nothing, and only the newest entries are kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iac-lab-kit-results-'));
+  const cache = new ResultCache(dir);
   try {
-    expect(readExerciseRuns('a'.repeat(64), dir)).toBeUndefined();
-    writeExerciseRuns('a'.repeat(64), '{"exercises":[]}', dir);
-    expect(readExerciseRuns('a'.repeat(64), dir)).toBe('{"exercises":[]}');
-    expect(readExerciseRuns(undefined, dir)).toBeUndefined();
+    expect(cache.read('a'.repeat(64))).toBeUndefined();
+    cache.write('a'.repeat(64), '{"exercises":[]}');
+    expect(cache.read('a'.repeat(64))).toBe('{"exercises":[]}');
+    expect(cache.read(undefined)).toBeUndefined();
     for (let i = 0; i < MAX_ENTRIES + 5; i++) {
       const key = i.toString(16).padStart(64, '0');
-      writeExerciseRuns(key, '{}', dir);
+      cache.write(key, '{}');
       // Older entries first: their modification times say so, whatever the file system's clock resolution.
       utimesSync(join(dir, `${key}.json`), 1_000_000 + i, 1_000_000 + i);
     }
-    writeExerciseRuns('f'.repeat(64), '{}', dir);
+    cache.write('f'.repeat(64), '{}');
     const kept = readdirSync(dir);
     expect(kept).toHaveLength(MAX_ENTRIES);
     expect(kept).toContain(`${'f'.repeat(64)}.json`);
     expect(kept).not.toContain(`${'0'.repeat(64)}.json`);
     expect(kept.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('through() computes once per key, and every time without one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iac-lab-kit-results-'));
+  const cache = new ResultCache(dir);
+  let calls = 0;
+  const compute = () => ({ calls: ++calls });
+  try {
+    expect(cache.through('b'.repeat(64), compute)).toEqual({ calls: 1 });
+    expect(cache.through('b'.repeat(64), compute)).toEqual({ calls: 1 });
+    expect(cache.through(undefined, compute)).toEqual({ calls: 2 });
+    expect(cache.through(undefined, compute)).toEqual({ calls: 3 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
