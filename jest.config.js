@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, with Pulumi's per-promise stacks left unmapped (test/setup/environment.js).
+  testEnvironment: '<rootDir>/test/setup/environment.js',
   // Jest defaults to one worker fewer than the cores; on the 2-core machines the kit targets that is one.
   maxWorkers: 2,
   // Pulumi keeps state on globals between modules; Jest 30's cleanup would warn (JEST-01) on every file.

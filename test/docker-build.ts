@@ -21,7 +21,7 @@
  * - What the base image brings (node, busybox) is the host's: `RUN rm` of base-image paths is a no-op.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative, resolve } from 'node:path';
 import { RESULT_CACHE_ROOT, ResultCache, resultKey } from './result-cache';
@@ -234,7 +234,9 @@ function apply(instruction: Instruction, state: StageState, env: Env): void {
           if (!existsSync(path)) throw new Error(`COPY --from=${from} ${source}: not found in that stage`);
           const target = statSync(path).isFile() && intoDirectory ? join(inStage(dest), basename(path)) : inStage(dest);
           mkdirSync(dirname(target), { recursive: true });
-          cpSync(path, target, { recursive: true });
+          // The same bytes, hard-linked; makeReadOnly gives a linked file its own copy before changing its mode.
+          if (statSync(path).isDirectory()) linkTree(path, target);
+          else cpSync(path, target);
         } else {
           const inContext = [...env.context].filter((file) => file === source || file.startsWith(`${source}/`));
           if (inContext.length === 0) throw new Error(`COPY ${source}: not found in the build context (missing, or excluded by .dockerignore)`);
@@ -311,8 +313,8 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
       mkdirSync(dirname(target), { recursive: true });
       // A dev package (the compiler) is used in this stage only and pruned before anything copies the
       // stage's node_modules: linking it is as good as copying its bytes, and spares copying TypeScript.
-      // The others are hard-linked file by file, the same bytes again: nothing writes into a build
-      // stage's node_modules, and COPY --from copies them into the image as real files.
+      // The others are hard-linked file by file, the same bytes again: nothing writes into them, and
+      // makeReadOnly gives a linked file its own copy before changing its mode.
       if (entry.dev) symlinkSync(source, target, 'dir');
       else linkTree(source, target);
     }
@@ -397,6 +399,11 @@ export function makeReadOnly(root: string): void {
   for (const path of [root, ...listAll(root)]) {
     const stat = lstatSync(path);
     if (stat.isSymbolicLink()) continue;
+    // A file hard-linked from the kit's node_modules (linkTree) must not change mode there too.
+    if (stat.isFile() && stat.nlink > 1) {
+      copyFileSync(path, `${path}.copy`);
+      renameSync(`${path}.copy`, path);
+    }
     chmodSync(path, stat.isDirectory() ? 0o555 : stat.mode & 0o555);
   }
 }
