@@ -9,6 +9,8 @@
 const { TestEnvironment } = require('jest-environment-node');
 
 const PULUMI_PROMISE_STACK = Symbol.for('iac-lab-kit.pulumi-promise-stacks');
+/** Error.stackTraceLimit's default outside Jest (which raises it to 100): what a user's `pulumi` run records. */
+const V8_DEFAULT_FRAMES = 10;
 
 function isPulumiPromiseStack(callSites) {
   const top = callSites[0];
@@ -21,7 +23,7 @@ if (!Error[PULUMI_PROMISE_STACK]) {
   let jestFormatter;
   const formatter = (error, callSites) =>
     isPulumiPromiseStack(callSites) || jestFormatter === undefined
-      ? `${error.name}: ${error.message}${callSites.map((site) => `\n    at ${site}`).join('')}`
+      ? `${error.name}: ${error.message}${callSites.slice(0, V8_DEFAULT_FRAMES).map((site) => `\n    at ${site}`).join('')}`
       : jestFormatter(error, callSites);
   Object.defineProperty(Error, 'prepareStackTrace', {
     configurable: true,
