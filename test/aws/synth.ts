@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
+import { type CloudAssembly, UNKNOWN_ACCOUNT, UNKNOWN_REGION } from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -128,10 +129,11 @@ interface SynthRun {
 function synthOne(createApp: AppFactory, context: Readonly<Record<string, unknown>>, options: { readonly validate?: boolean }): SynthRun {
   const outdir = mkdtempSync(join(tmpdir(), 'aws-lab-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-  // The Guard rules run once per file in describePolicy, on the written templates: inside every synth
-  // they would add about 4 s to each.
-  const app = createApp({ context: { ...context }, outdir, validate: options.validate, controlTowerRules: false });
+  // The Guard rules run once per file in describePolicy, and CloudFormation's validation below, both on
+  // the written templates: inside every synth they would cost seconds each, kept or not.
+  const app = createApp({ context: { ...context }, outdir, validate: false, controlTowerRules: false });
   const assembly = app.synth();
+  const cfnFindings = options.validate === false ? [] : cloudFormationFindings(app, assembly);
 
   const json = (id: string) => JSON.parse(readFileSync(join(outdir, `${id}.template.json`), 'utf8')) as CfnTemplate;
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
@@ -146,16 +148,58 @@ function synthOne(createApp: AppFactory, context: Readonly<Record<string, unknow
         .getStackArtifact(id)
         .messages.filter((m) => m.level === level)
         .map((m) => `${m.id}: ${String(m.entry.data)}`),
-    findings: report.pluginReports.flatMap((r) =>
-      r.violations.map((v) => ({
-        plugin: r.pluginName,
-        rule: v.ruleName,
-        severity: v.severity,
-        paths: v.violatingConstructs.map((c) => c.constructPath),
-      })),
-    ),
+    findings: [
+      ...report.pluginReports.flatMap((r) =>
+        r.violations.map((v) => ({
+          plugin: r.pluginName,
+          rule: v.ruleName,
+          severity: v.severity,
+          paths: v.violatingConstructs.map((c) => c.constructPath),
+        })),
+      ),
+      ...cfnFindings,
+    ],
   };
 }
+
+/**
+ * What `cdk synth`'s built-in CloudFormation validation (CloudFormationValidatePlugin: the resource
+ * schemas and CDK's default rules) reports on the written templates, invoked with the context
+ * aws-cdk-lib gives it (core/lib/private/synthesis-validation.js, invokeSinglePlugin). Its verdict is a
+ * function of the templates, their stacks' environments and the aws-cdk-lib version, so the same
+ * inputs reuse the last one (test/result-cache.ts): starting the validator costs about 2 s a file.
+ */
+function cloudFormationFindings(app: App, assembly: CloudAssembly): Finding[] {
+  const stackTemplates = assembly.stacks.map((s) => ({
+    stackConstructPath: s.hierarchicalId,
+    templatePath: s.templateFullPath,
+    accountId: s.environment.account === UNKNOWN_ACCOUNT ? undefined : s.environment.account,
+    region: s.environment.region === UNKNOWN_REGION ? undefined : s.environment.region,
+  }));
+  const same = (values: (string | undefined)[]) => (values.every((v) => v === values[0]) ? values[0] : undefined);
+  const hash = resultKey(`cloudformation-validate v1\0${lockedPackage('aws-cdk-lib')}`);
+  for (const t of stackTemplates) hash?.update(`${t.stackConstructPath} ${t.accountId} ${t.region}\0`).update(readFileSync(t.templatePath)).update('\0');
+  return CFN_VALIDATE_RESULTS.through(hash?.digest('hex'), () =>
+    cloudFormationValidator()
+      .validate({
+        templatePaths: stackTemplates.map((t) => t.templatePath),
+        stackTemplates,
+        appConstruct: app,
+        accountId: same(stackTemplates.map((t) => t.accountId)),
+        region: same(stackTemplates.map((t) => t.region)),
+      })
+      .violations.map((v) => ({
+        plugin: CloudFormationValidatePlugin.PLUGIN_NAME,
+        rule: v.ruleName,
+        severity: v.severity ?? 'error',
+        paths: v.violatingResources.map((r) => `${basename(r.templatePath ?? '')}/${r.resourceLogicalId}`),
+      })),
+  );
+}
+const CFN_VALIDATE_RESULTS = new ResultCache(join(RESULT_CACHE_ROOT, 'cloudformation-validate'));
+let validator: CloudFormationValidatePlugin | undefined;
+/** One validator per file, started when first needed, as aws-cdk-lib keeps one per process. */
+const cloudFormationValidator = () => (validator ??= new CloudFormationValidatePlugin());
 
 export interface Acknowledgement {
   /** Construct path the acknowledgement is attached to. */

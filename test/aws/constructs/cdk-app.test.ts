@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createCdkApp } from '../../../aws/constructs/cdk-app';
+import { synthLab } from '../synth';
 
 // A queue without a dead-letter queue breaks Control Tower's CT.SQS.PR.2 (Guard rule sqs_dlq_check)
 // and cdk-nag's AwsSolutions-SQS3: each case synthesizes one real template through both engines.
@@ -44,5 +45,27 @@ describe('createCdkApp', () => {
 
   it('passes once both findings are acknowledged on that construct', () => {
     expect(synthQueue([NAG_RULE, GUARD_RULE])).toBe('');
+  });
+});
+
+describe('the tests\' synth (test/aws/synth.ts)', () => {
+  // It synthesizes without CloudFormation's built-in validation and runs the same plugin on the
+  // written templates: a template cdk synth would report must be reported here too.
+  const probe = (properties: Record<string, unknown>) =>
+    synthLab(
+      (options) => {
+        const app = createCdkApp({ ...options, controlTowerRules: false });
+        new CfnResource(new Stack(app, 'SchemaProbe'), 'Topic', { type: 'AWS::SNS::Topic', properties });
+        return app;
+      },
+      {},
+    ).findings.filter((f) => f.plugin === CloudFormationValidatePlugin.PLUGIN_NAME);
+
+  const valid = probe({ TopicName: 'probe' });
+  const misspelled = probe({ TopicNmae: 'probe' });
+
+  test('reports what CloudFormation\'s validation finds in a template (a misspelled property), and nothing in a valid one', () => {
+    expect(valid).toEqual([]);
+    expect(misspelled.map((f) => f.paths)).toEqual([['SchemaProbe.template.json/Topic']]);
   });
 });
