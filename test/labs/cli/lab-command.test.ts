@@ -43,17 +43,6 @@ test('show gives the guide summary, its commands, the exercises and where the co
   expect(out).toContain('Code:   gcp/, Pulumi.yaml');
 });
 
-test('synth writes each lab into dist/<lab>/<profile>/ and lists what it wrote', async () => {
-  const { code, out } = await lab('synth', 'cloudsql', '--profile', 'prod');
-  expect(code).toBe(0);
-  expect(out).toMatch(/^cloudsql \(prod\): \d+ resources$/m);
-  expect(out).toContain('dist/cloudsql/prod/plan.json');
-  expect(JSON.parse(readFileSync(join(DIST_DIR, 'cloudsql/prod/plan.json'), 'utf8'))).toMatchObject({ lab: 'cloudsql', profile: 'prod' });
-  const k8s = await lab('synth', 'k8s-web-app');
-  expect(k8s.out).toContain('dist/k8s-web-app/dev/web-app.k8s.yaml');
-  expect(k8s.out).toContain('dist/k8s-web-app/prod/web-app.k8s.yaml');
-});
-
 describe('cost', () => {
   test('itemizes the charges, totals them, and prices a session of N hours', async () => {
     const { code, out } = await lab('cost', 'gke', '--hours', '3');
