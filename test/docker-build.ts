@@ -11,8 +11,8 @@
  * - RUN knows only the commands this Dockerfile runs, each replaced by an offline equivalent that
  *   keeps what matters: `npm ci` first checks the lock against package.json as npm ci does, then
  *   installs each locked package from the kit's own node_modules, but only when it is the same
- *   version with the same integrity hash (so the same bytes the registry would send; dev packages,
- *   pruned before the stage's node_modules is copied anywhere, are linked rather than copied); `npm run
+ *   version with the same integrity hash (so the same bytes the registry would send: files are
+ *   hard-linked, and dev packages, pruned before anything copies the stage's node_modules, symlinked); `npm run
  *   build` runs the package.json script with the image's own TypeScript; `npm prune --omit=dev`
  *   removes what the lock marks dev. Any other command fails, so the emulation cannot drift
  *   silently from the file.
@@ -354,6 +354,14 @@ function run([program, ...args]: string[], state: StageState, env: Env): void {
  * last output (test/result-cache.ts) instead of compiling again. A failed compile is never stored.
  */
 const COMPILED = new ResultCache(join(RESULT_CACHE_ROOT, 'image-compiles'));
+function compileKey(cwd: string, script: string): string | undefined {
+  // The stage's package-lock.json is among its files and pins the compiler npm ci installed.
+  return resultKey('image-compile v2', [script, ...stageFiles(cwd).sort().flatMap((file) => [file, readFileSync(join(cwd, file))])]);
+}
+
+/** The files of the stage's working directory, its installed packages aside. */
+const stageFiles = (cwd: string) => readdirSync(cwd).filter((name) => name !== 'node_modules').flatMap((name) => (statSync(join(cwd, name)).isDirectory() ? listFiles(cwd, name) : [name]));
+
 /** `source`'s tree at `target`: directories made, files hard-linked, symbolic links kept as they are. */
 function linkTree(source: string, target: string): void {
   mkdirSync(target, { recursive: true });
@@ -376,16 +384,6 @@ function linkTree(source: string, target: string): void {
   }
 }
 let hardLinksWork = true;
-
-/** The files of the stage's working directory, its installed packages aside. */
-const stageFiles = (cwd: string) => readdirSync(cwd).filter((name) => name !== 'node_modules').flatMap((name) => (statSync(join(cwd, name)).isDirectory() ? listFiles(cwd, name) : [name]));
-function compileKey(cwd: string, script: string): string | undefined {
-  const hash = resultKey(`image-compile v1\0${script}`);
-  if (hash === undefined) return undefined;
-  // The stage's package-lock.json is among its files and pins the compiler npm ci installed.
-  for (const file of stageFiles(cwd).sort()) hash.update(`${file}\0`).update(readFileSync(join(cwd, file))).update('\0');
-  return hash.digest('hex');
-}
 
 function listFiles(root: string, at = ''): string[] {
   return readdirSync(join(root, at), { withFileTypes: true }).flatMap((entry) => {

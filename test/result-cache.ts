@@ -4,7 +4,7 @@
  * result and any change does the work again. The tests judge a stored result exactly as a fresh one.
  * A fresh clone (the kit's CI) has none; `IAC_LAB_FRESH_RESULTS=1` ignores them all.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../common/dist';
@@ -13,10 +13,12 @@ export const RESULT_CACHE_ROOT = join(REPO_ROOT, 'node_modules/.cache/iac-lab-ki
 /** A few results per test and input; older ones are removed. */
 export const MAX_ENTRIES = 64;
 
-/** A hash to feed the inputs into; undefined when the caller asked for fresh results. */
-export function resultKey(kind: string): Hash | undefined {
+/** The key of a result made from `inputs` (file contents, names, settings); undefined when fresh results are asked for. */
+export function resultKey(kind: string, inputs: Iterable<string | Uint8Array>): string | undefined {
   if (process.env.IAC_LAB_FRESH_RESULTS === '1') return undefined;
-  return createHash('sha256').update(`${kind}\0${process.version} ${process.platform} ${process.arch}\0`);
+  const hash = createHash('sha256').update(`${kind}\0${process.version} ${process.platform} ${process.arch}\0`);
+  for (const input of inputs) hash.update(input).update('\0');
+  return hash.digest('hex');
 }
 
 /** The installed version and integrity of `name`, as package-lock.json pins it. */

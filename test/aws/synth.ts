@@ -177,9 +177,8 @@ function cloudFormationFindings(app: App, assembly: CloudAssembly): Finding[] {
     region: s.environment.region === UNKNOWN_REGION ? undefined : s.environment.region,
   }));
   const same = (values: (string | undefined)[]) => (values.every((v) => v === values[0]) ? values[0] : undefined);
-  const hash = resultKey(`cloudformation-validate v1\0${lockedPackage('aws-cdk-lib')}`);
-  for (const t of stackTemplates) hash?.update(`${t.stackConstructPath} ${t.accountId} ${t.region}\0`).update(readFileSync(t.templatePath)).update('\0');
-  return CFN_VALIDATE_RESULTS.through(hash?.digest('hex'), () =>
+  const key = resultKey(`cloudformation-validate v2 ${lockedPackage('aws-cdk-lib')}`, stackTemplates.flatMap((t) => [`${t.stackConstructPath} ${t.accountId} ${t.region}`, readFileSync(t.templatePath)]));
+  const violations = CFN_VALIDATE_RESULTS.through(key, () =>
     cloudFormationValidator()
       .validate({
         templatePaths: stackTemplates.map((t) => t.templatePath),
@@ -188,13 +187,10 @@ function cloudFormationFindings(app: App, assembly: CloudAssembly): Finding[] {
         accountId: same(stackTemplates.map((t) => t.accountId)),
         region: same(stackTemplates.map((t) => t.region)),
       })
-      .violations.map((v) => ({
-        plugin: CloudFormationValidatePlugin.PLUGIN_NAME,
-        rule: v.ruleName,
-        severity: v.severity ?? 'error',
-        paths: v.violatingResources.map((r) => `${basename(r.templatePath ?? '')}/${r.resourceLogicalId}`),
-      })),
+      .violations.map((v) => ({ ruleName: v.ruleName, severity: v.severity ?? 'error', resources: v.violatingResources.map((r) => `${basename(r.templatePath ?? '')}/${r.resourceLogicalId}`) })),
   );
+  const pathOf = constructPaths(app);
+  return violations.map((v) => ({ plugin: CloudFormationValidatePlugin.PLUGIN_NAME, rule: v.ruleName, severity: v.severity, paths: v.resources.map(pathOf) }));
 }
 const CFN_VALIDATE_RESULTS = new ResultCache(join(RESULT_CACHE_ROOT, 'cloudformation-validate'));
 let validator: CloudFormationValidatePlugin | undefined;
@@ -230,19 +226,15 @@ export function acknowledgementsIn(scope: IConstruct): Acknowledgement[] {
  * directly on the written templates): `<GUARD>::<rule>` and the construct path of each resource.
  */
 export function rawGuardFindings(app: App): { rule: string; path: string }[] {
-  const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
-  const outdir = app.outdir;
-  const templatePaths = stacks.map((stack) => join(outdir, stack.templateFile));
-  const pathOf = new Map<string, string>();
-  for (const stack of stacks) {
-    for (const c of stack.node.findAll()) if (CfnResource.isCfnResource(c)) pathOf.set(`${stack.templateFile}/${stack.getLogicalId(c)}`, c.node.path);
-  }
-  const violations = GUARD_RESULTS.through(guardKey(templatePaths), () =>
+  const templatePaths = stacksOf(app).map((stack) => join(app.outdir, stack.templateFile));
+  const key = resultKey(`cfn-guard v2 ${lockedPackage('@cdklabs/cdk-validator-cfnguard')}`, [...templatePaths].sort().flatMap((path) => [basename(path), readFileSync(path)]));
+  const violations = GUARD_RESULTS.through(key, () =>
     new CfnGuardValidator({ controlTowerRulesEnabled: true })
       .validate({ templatePaths, appConstruct: app })
       .violations.map((v) => ({ ruleName: v.ruleName, resources: v.violatingResources.map((r) => `${basename(r.templatePath)}/${r.resourceLogicalId}`) })),
   );
-  return violations.flatMap((v) => v.resources.map((resource) => ({ rule: `${GUARD}::${v.ruleName}`, path: pathOf.get(resource) ?? resource.split('/')[1] })));
+  const pathOf = constructPaths(app);
+  return violations.flatMap((v) => v.resources.map((resource) => ({ rule: `${GUARD}::${v.ruleName}`, path: pathOf(resource) })));
 }
 
 /**
@@ -251,11 +243,16 @@ export function rawGuardFindings(app: App): { rule: string; path: string }[] {
  * as each run costs over a second of starting the binary and parsing its 470 rule files.
  */
 const GUARD_RESULTS = new ResultCache(join(RESULT_CACHE_ROOT, 'cfn-guard'));
-function guardKey(templatePaths: readonly string[]): string | undefined {
-  const hash = resultKey(`cfn-guard v1\0${lockedPackage('@cdklabs/cdk-validator-cfnguard')}`);
-  if (hash === undefined) return undefined;
-  for (const path of [...templatePaths].sort()) hash.update(`${basename(path)}\0`).update(readFileSync(path)).update('\0');
-  return hash.digest('hex');
+
+const stacksOf = (app: App) => app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+
+/** `<template file>/<logical id>`, as the validators name a resource, to the construct path it came from. */
+function constructPaths(app: App): (resource: string) => string {
+  const pathOf = new Map<string, string>();
+  for (const stack of stacksOf(app)) {
+    for (const c of stack.node.findAll()) if (CfnResource.isCfnResource(c)) pathOf.set(`${stack.templateFile}/${stack.getLogicalId(c)}`, c.node.path);
+  }
+  return (resource) => pathOf.get(resource) ?? resource;
 }
 
 /** An acknowledgement on a construct covers that rule's findings on it and on everything below it. */

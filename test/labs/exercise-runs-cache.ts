@@ -18,16 +18,17 @@ const RELEVANT_ENV = /^(K8S_|CDK|PULUMI_|AWS_|GOOGLE_|CLOUDSDK_|NODE_OPTIONS$|TZ
 
 /** The cache key of one self-test run: undefined when the inputs cannot be pinned (no git, a fresh run asked for). */
 export function exerciseRunsKey(args: readonly string[]): string | undefined {
-  const hash = resultKey(`exercise-runs v1\0${args.join(' ')}`);
-  if (hash === undefined) return undefined;
   let tree: string;
   try {
     tree = execFileSync('git', ['rev-parse', 'HEAD^{tree}'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return undefined;
   }
-  hash.update(`${tree}\0`);
-  for (const file of ['package-lock.json', ...HARNESS_FILES]) hash.update(`${file}\0`).update(readFileSync(join(REPO_ROOT, file))).update('\0');
-  for (const [name, value] of Object.entries(process.env).filter(([name]) => RELEVANT_ENV.test(name)).sort()) hash.update(`${name}=${value}\0`);
-  return hash.digest('hex');
+  const env = Object.entries(process.env).filter(([name]) => RELEVANT_ENV.test(name)).sort();
+  return resultKey('exercise-runs v2', [
+    args.join(' '),
+    tree,
+    ...['package-lock.json', ...HARNESS_FILES].flatMap((file) => [file, readFileSync(join(REPO_ROOT, file))]),
+    ...env.map(([name, value]) => `${name}=${value}`),
+  ]);
 }

@@ -8,7 +8,6 @@
 'use strict';
 const { TestEnvironment } = require('jest-environment-node');
 
-const PULUMI_PROMISE_STACK = Symbol.for('iac-lab-kit.pulumi-promise-stacks');
 /** Error.stackTraceLimit's default outside Jest (which raises it to 100): what a user's `pulumi` run records. */
 const V8_DEFAULT_FRAMES = 10;
 
@@ -17,22 +16,19 @@ function isPulumiPromiseStack(callSites) {
   return top !== undefined && top.getFunctionName() === 'debuggablePromise' && /[\\/]@pulumi[\\/]pulumi[\\/]/.test(top.getFileName() ?? '');
 }
 
-// Jest installs its formatter on this realm's Error after the environment is made, and again when it
-// finds another one there: keep whatever it sets, and put the filter in front of it.
-if (!Error[PULUMI_PROMISE_STACK]) {
-  let jestFormatter;
-  const formatter = (error, callSites) =>
-    isPulumiPromiseStack(callSites) || jestFormatter === undefined
-      ? `${error.name}: ${error.message}${callSites.slice(0, V8_DEFAULT_FRAMES).map((site) => `\n    at ${site}`).join('')}`
-      : jestFormatter(error, callSites);
-  Object.defineProperty(Error, 'prepareStackTrace', {
-    configurable: true,
-    get: () => formatter,
-    set: (next) => {
-      jestFormatter = next === formatter ? jestFormatter : next;
-    },
-  });
-  Error[PULUMI_PROMISE_STACK] = true;
-}
+// Jest installs its formatter on this realm's Error after the environment is made, and again for each
+// test file when it finds another one there: keep whatever it sets, and put the filter in front of it.
+let jestFormatter;
+const formatter = (error, callSites) =>
+  isPulumiPromiseStack(callSites) || jestFormatter === undefined
+    ? `${error.name}: ${error.message}${callSites.slice(0, V8_DEFAULT_FRAMES).map((site) => `\n    at ${site}`).join('')}`
+    : jestFormatter(error, callSites);
+Object.defineProperty(Error, 'prepareStackTrace', {
+  configurable: true,
+  get: () => formatter,
+  set: (next) => {
+    if (next !== formatter) jestFormatter = next;
+  },
+});
 
 module.exports = TestEnvironment;

@@ -66,6 +66,6 @@ describe('the tests\' synth (test/aws/synth.ts)', () => {
 
   test('reports what CloudFormation\'s validation finds in a template (a misspelled property), and nothing in a valid one', () => {
     expect(valid).toEqual([]);
-    expect(misspelled.map((f) => f.paths)).toEqual([['SchemaProbe.template.json/Topic']]);
+    expect(misspelled.map((f) => f.paths)).toEqual([['SchemaProbe/Topic']]);
   });
 });
