@@ -1,5 +1,5 @@
 /**
- * The CDK context readers every AWS lab shares: region, image tag, alarm e-mail, the HTTPS name,
+ * The CDK context readers every AWS lab shares: region, alarm e-mail, the HTTPS name,
  * Fargate sizes, and the refusal of unknown keys. Each lab's config module composes them with
  * its own keys, so the same mistake gets the same one-line message in every lab.
  */
@@ -21,8 +21,10 @@ export const reader = new ConfigReader(
   (key, example) => `npx cdk synth -c ${key}=${example}   (or set "${key}" under "context" in cdk.json)`,
 );
 
+/** A Docker tag: what the ImageTag stack parameter accepts (besides empty). */
+export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 const PATTERNS = {
-  imageTag: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
   // RFC 5321/5322 as mail systems practise it: a dot-atom local part of at most 64 characters, a host
   // name of letter-digit-hyphen labels with an alphabetic top-level domain, at most 254 in all.
   alarmEmail: /^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
@@ -52,8 +54,19 @@ export function readRegion(value: unknown): string {
   return reader.fail('region', value, `one of the ${regions.length} AWS region codes aws-cdk-lib's region-info knows, such as us-east-1 or eu-west-1`, DEFAULT_REGION);
 }
 
-export function readImageTag(value: unknown): string {
-  return match('imageTag', value, 'a Docker tag: letters, digits, _ . - (up to 128, not starting with . or -)', 'v1.0.0');
+/**
+ * The image tag is the service stack's ImageTag parameter, not context: a deploy that does not pass
+ * it keeps the running image, where a synth-time value would be lost by the next deploy without it.
+ */
+export function rejectImageTagContext(context: ContextReader, serviceStack: string): void {
+  const value = context('imageTag');
+  if (value === undefined) return;
+  throw new ConfigError(
+    'imageTag',
+    value,
+    `no imageTag context: the tag is the ${serviceStack} stack's ImageTag parameter, which a later deploy without it keeps`,
+    `npx cdk deploy ${serviceStack} --parameters ${serviceStack}:ImageTag=${String(value)}   (and remove "imageTag" from cdk.json's "context")`,
+  );
 }
 
 export function readAlarmEmail(value: unknown): string {
@@ -69,25 +82,6 @@ export interface ContainerContract {
   /** ECS's own health check runs wget inside the container: only for images that have it. */
   readonly wgetHealthCheck: boolean;
 }
-
-/**
- * The image a lab's service runs: the placeholder, or a tag pushed to the lab's registry (the kit's
- * service, or a learner's own with its own contract).
- */
-export type ServiceImage =
-  | { readonly kind: 'placeholder'; readonly uri: string; readonly container: ContainerContract }
-  | { readonly kind: 'registry'; readonly tag: string; readonly container: ContainerContract };
-
-/**
- * Public image served until the first real one is pushed, so a lab's very first `cdk deploy`
- * succeeds with an empty repository: the official NGINX build that runs as a non-root user (101)
- * on port 8080, its default page at `/` the health check.
- */
-export const PLACEHOLDER: Extract<ServiceImage, { readonly kind: 'placeholder' }> = {
-  kind: 'placeholder',
-  uri: 'public.ecr.aws/nginx/nginx-unprivileged:1.28.0-alpine',
-  container: { port: 8080, healthPath: '/', user: '101', wgetHealthCheck: true },
-};
 
 /** The service's own name in a Route 53 hosted zone of the account, served over HTTPS. */
 export interface ServiceDomain {
@@ -106,7 +100,8 @@ export interface AwsLabConfig {
   readonly region: string;
   /** The lab's ECR repository, by its fixed name: the stacks share no exports and deploy independently. */
   readonly repositoryName: string;
-  readonly image: ServiceImage;
+  /** What the service's image (and the placeholder before it) must do: port, health path, user. */
+  readonly container: ContainerContract;
   readonly alarmEmail?: string;
   /** HTTPS on this name; absent means plain HTTP on the load balancer's own name (dev, or prod with allowHttp). */
   readonly domain?: ServiceDomain;

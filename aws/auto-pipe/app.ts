@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { createCdkApp, type CdkAppOptions } from '../constructs/cdk-app';
-import { readAutoPipeConfigs } from './config';
+import { readAutoPipeConfigs, serviceStackName } from './config';
 import { AutoPipeRegistryStack } from './registry-stack';
 import { AutoPipeServiceStack } from './service-stack';
 
@@ -26,7 +26,7 @@ export function addAutoPipeStacks(app: App): App {
     const env = { region: config.region };
     const stackProps = { env, tags: config.tags, terminationProtection: config.terminationProtection, config };
     const registry = new AutoPipeRegistryStack(app, `AutoPipeRegistry-${config.profile}`, stackProps);
-    const service = new AutoPipeServiceStack(app, `AutoPipeService-${config.profile}`, stackProps);
+    const service = new AutoPipeServiceStack(app, serviceStackName(config.profile), stackProps);
     // Deploy the registry first and destroy the service first (its tasks pull from the registry).
     service.addStackDependency(registry);
   }

@@ -6,21 +6,24 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROFILES, type Profile } from '../../common/profiles';
 import {
-  type AwsLabConfig, type ContainerContract, type ContextReader, DEFAULT_REGION, PLACEHOLDER, type ServiceImage, DOMAIN_CONTEXT_KEYS, FARGATE_MEMORY, MAX_TASKS, optional as optionalValue, readAlarmEmail, readDomain, readFargateSize,
-  readImageTag, readRegion, reader, rejectUnknownKeys, type ServiceDomain,
+  type AwsLabConfig, type ContainerContract, type ContextReader, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, FARGATE_MEMORY, MAX_TASKS, optional as optionalValue, readAlarmEmail, readDomain, readFargateSize,
+  readRegion, reader, rejectImageTagContext, rejectUnknownKeys, type ServiceDomain,
 } from '../config';
 import { EXAMPLE_DOMAIN } from '../example-domain';
 
-export { EXAMPLE_DOMAIN, FARGATE_MEMORY, PROFILES, type ContainerContract, type ContextReader, type Profile, type ServiceDomain, type ServiceImage };
+export { EXAMPLE_DOMAIN, FARGATE_MEMORY, PROFILES, type ContainerContract, type ContextReader, type Profile, type ServiceDomain };
 
 /** The Auto-Pipe service (labs/auto-pipe/service) answers its health check here. */
 export const SERVICE_HEALTH_PATH = '/health';
-/** The kit's service listens on this port as a non-root user, as the placeholder does. */
+/** The kit's service listens on this port as a non-root user. */
 export const CONTAINER_PORT = 8080;
 /** The kit's service image runs as this user (its Dockerfile's USER). */
 export const SERVICE_USER = '1000';
-/** The placeholder's public image, served until the pipeline pushes the first real one. */
-export const PLACEHOLDER_IMAGE = PLACEHOLDER.uri;
+
+/** The stack the pipeline deploys, which runs the image. */
+export function serviceStackName(profile: Profile): string {
+  return `AutoPipeService-${profile}`;
+}
 
 /** Who may deploy: GitHub Actions runs of one branch of one repository, via OIDC. */
 export interface GitHubDeployer {
@@ -97,7 +100,6 @@ const DEFAULT_GITHUB_BRANCH = 'main';
 export const CONTEXT_KEYS = [
   'env',
   'region',
-  'imageTag',
   'alarmEmail',
   'githubRepo',
   'githubBranch',
@@ -133,9 +135,10 @@ const PATTERNS = {
  * the first mistake.
  */
 export function readAutoPipeConfigs(context: ContextReader, keys: readonly string[]): AutoPipeConfig[] {
-  rejectUnknownKeys('Auto-Pipe', CONTEXT_KEYS, context, keys);
   const env = context('env');
   const profile = env === undefined ? 'dev' : reader.oneOf('env', env, PROFILES);
+  rejectImageTagContext(context, serviceStackName(profile));
+  rejectUnknownKeys('Auto-Pipe', CONTEXT_KEYS, context, keys);
   return [readProfile(profile, context)];
 }
 
@@ -144,7 +147,6 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
   const optional = <T>(key: string, read: (value: unknown) => T): T | undefined => optionalValue(context, key, read);
 
   const region = optional('region', readRegion) ?? DEFAULT_REGION;
-  const imageTag = optional('imageTag', readImageTag);
   const alarmEmail = optional('alarmEmail', readAlarmEmail);
   const githubRepo = optional('githubRepo', (v) =>
     match('githubRepo', v, 'a GitHub repository as owner/name', 'octo-org/auto-pipe'),
@@ -170,8 +172,8 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     reader.fail(missing, undefined, `a number whenever ${present} is set (the immutable subject needs both): gh api repos/<owner>/<name> --jq '.owner.id, .id'`, '123456');
   }
 
-  // Your image's contract (a FastAPI app: containerPort=8000, healthPath=/health). The placeholder,
-  // served until the first imageTag, keeps its own: NGINX on 8080, / , uid 101.
+  // Your image's contract (a FastAPI app: containerPort=8000, healthPath=/health), which the
+  // placeholder served before the first ImageTag honours too.
   const container: ContainerContract = {
     // Unprivileged ports only: the container runs as non-root with every capability dropped.
     port: optional('containerPort', (v) => reader.integer('containerPort', v, 1024, 65535)) ?? CONTAINER_PORT,
@@ -195,10 +197,7 @@ function readProfile(profile: Profile, context: ContextReader): AutoPipeConfig {
     profile,
     region,
     repositoryName: `auto-pipe-${profile}`,
-    image:
-      imageTag === undefined
-        ? PLACEHOLDER
-        : { kind: 'registry', tag: imageTag, container },
+    container,
     github:
       githubRepo === undefined
         ? undefined

@@ -1,8 +1,9 @@
 import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AutoPipeConfig } from './config';
-import { FargateWebService, serviceImageProps, webServiceDomain } from '../constructs/fargate-web-service';
+import { FargateWebService, webServiceDomain } from '../constructs/fargate-web-service';
 import { ServiceMonitoring } from '../constructs/service-monitoring';
+import { ServiceImage } from '../constructs/service-image';
 import { ServiceNetwork } from '../constructs/service-network';
 
 export interface AutoPipeServiceStackProps extends StackProps {
@@ -12,6 +13,7 @@ export interface AutoPipeServiceStackProps extends StackProps {
 /** Auto-Pipe running: network, Fargate service behind an ALB, and its monitoring. */
 export class AutoPipeServiceStack extends Stack {
   readonly network: ServiceNetwork;
+  readonly image: ServiceImage;
   readonly web: FargateWebService;
   readonly monitoring: ServiceMonitoring;
 
@@ -29,12 +31,13 @@ export class AutoPipeServiceStack extends Stack {
       removalPolicy,
     });
 
+    this.image = new ServiceImage(this, 'Image', { repositoryName: config.repositoryName, container: config.container });
     this.web = new FargateWebService(this, 'Web', {
       displayName: 'Auto-Pipe',
       vpc: this.network.vpc,
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,
-      ...serviceImageProps(this, config.repositoryName, config.image),
+      ...this.image.serviceProps(),
       cpu: config.cpu,
       memoryLimitMiB: config.memory,
       desiredCount: config.desiredCount,
@@ -63,6 +66,7 @@ export class AutoPipeServiceStack extends Stack {
       );
     }
     new CfnOutput(this, 'ServiceUrl', { description: 'Auto-Pipe API', value: this.web.url });
+    new CfnOutput(this, 'RunningImage', { description: 'The image the service runs (the ImageTag parameter\'s, or the placeholder)', value: this.image.uri });
     new CfnOutput(this, 'DashboardUrl', { description: 'CloudWatch dashboard', value: this.monitoring.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic every alarm notifies (subscribe with -c alarmEmail=...)',

@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,29 +9,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { ServiceDomain, ServiceImage } from '../config';
+import type { ServiceDomain } from '../config';
 import { acknowledgeLogGroupRules, GUARD } from './cdk-app';
-
-/**
- * The props that follow from what the service runs: the image (its tag in the lab's repository,
- * imported by its fixed name, or the placeholder's public image) and the image's contract.
- */
-export function serviceImageProps(
-  scope: Construct,
-  repositoryName: string,
-  image: ServiceImage,
-): Pick<FargateWebServiceProps, 'image' | 'user' | 'containerPort' | 'healthPath' | 'containerHealthCheck'> {
-  return {
-    image:
-      image.kind === 'registry'
-        ? ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(scope, 'Repository', repositoryName), image.tag)
-        : ecs.ContainerImage.fromRegistry(image.uri),
-    user: image.container.user,
-    containerPort: image.container.port,
-    healthPath: image.container.healthPath,
-    containerHealthCheck: image.container.wgetHealthCheck,
-  };
-}
 
 /** The lab's HTTPS name as the service takes it: its hosted zone and certificate imported by id. */
 export function webServiceDomain(scope: Construct, domain: ServiceDomain | undefined): WebServiceDomain | undefined {
@@ -59,6 +37,8 @@ export interface FargateWebServiceProps {
   readonly taskSubnets: ec2.SubnetSelection;
   readonly assignPublicIp: boolean;
   readonly image: ecs.ContainerImage;
+  /** The web container's command. @default - the image's own */
+  readonly command?: string[];
   /** Numeric user the container runs as; never root. */
   readonly user: string;
   readonly containerPort: number;
@@ -164,7 +144,7 @@ export class FargateWebService extends Construct {
 
     const linuxParameters = new ecs.LinuxParameters(this, 'LinuxParameters', { initProcessEnabled: true });
     linuxParameters.dropCapabilities(ecs.Capability.ALL);
-    // The root filesystem is read-only; /tmp is the one writable place (NGINX keeps its pid there).
+    // The root filesystem is read-only; /tmp is the one writable place (the placeholder serves its pages from it).
     linuxParameters.addTmpfs({
       containerPath: '/tmp',
       size: 32,
@@ -183,9 +163,10 @@ export class FargateWebService extends Construct {
       ...this.containerBase,
       // A hard limit equal to the task's memory: the container can never be starved by a sidecar added later.
       memoryLimitMiB: props.memoryLimitMiB,
+      command: props.command,
       portMappings: [{ containerPort: props.containerPort, name: 'http' }],
       logging: this.logDriver('web'),
-      // busybox wget ships with both the Alpine-based service image and the placeholder.
+      // busybox wget ships with both the Alpine-based service images and the BusyBox placeholder.
       healthCheck:
         props.containerHealthCheck === false
           ? undefined
@@ -198,13 +179,6 @@ export class FargateWebService extends Construct {
             },
       stopTimeout: Duration.seconds(30),
     });
-
-    if (props.image instanceof ecs.EcrImage) {
-      Validations.of(executionRole).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ecr:GetAuthorizationToken (added to pull the service image) does not support resource-level permissions; the pull actions themselves are scoped to the one repository.',
-      });
-    }
 
     const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc: props.vpc,

@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { createCdkApp, type CdkAppOptions } from '../constructs/cdk-app';
-import { readEcommerceConfig } from './config';
+import { backendStackName, readEcommerceConfig } from './config';
 import { EcommerceBackendStack } from './backend-stack';
 import { EcommerceRegistryStack } from './registry-stack';
 
@@ -12,7 +12,7 @@ export function addEcommerceStacks(app: App): App {
   const config = readEcommerceConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext()));
   const stackProps = { env: { region: config.region }, tags: config.tags, terminationProtection: config.terminationProtection, config };
   const registry = new EcommerceRegistryStack(app, `EcommerceRegistry-${config.profile}`, stackProps);
-  const backend = new EcommerceBackendStack(app, `EcommerceBackend-${config.profile}`, stackProps);
+  const backend = new EcommerceBackendStack(app, backendStackName(config.profile), stackProps);
   // Deploy the registry first and destroy the backend first (its tasks pull from the registry).
   backend.addStackDependency(registry);
   return app;

@@ -2,7 +2,8 @@ import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Validati
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { FargateWebService, serviceImageProps, webServiceDomain } from '../constructs/fargate-web-service';
+import { FargateWebService, webServiceDomain } from '../constructs/fargate-web-service';
+import { ServiceImage } from '../constructs/service-image';
 import { ServiceMonitoring } from '../constructs/service-monitoring';
 import { ServiceNetwork } from '../constructs/service-network';
 import { ShopCache } from './cache';
@@ -73,12 +74,13 @@ export class EcommerceBackendStack extends Stack {
       reason: 'Rotating the token-signing key signs every customer out at once, and running tasks keep the key they started with until they are replaced; it is rotated by hand (the guide shows how) when it may have leaked.',
     });
 
+    const image = new ServiceImage(this, 'Image', { repositoryName: config.repositoryName, container: config.container });
     this.web = new FargateWebService(this, 'Web', {
       displayName: 'E-commerce backend',
       vpc: this.network.vpc,
       taskSubnets: this.network.taskSubnets,
       assignPublicIp: this.network.assignPublicIp,
-      ...serviceImageProps(this, config.repositoryName, config.image),
+      ...image.serviceProps(),
       // The service's environment contract (labs/ecommerce-backend/service/README.md): endpoints in
       // plain settings, every credential an ECS secret the execution role reads when a task starts.
       environment: {
@@ -114,11 +116,10 @@ export class EcommerceBackendStack extends Stack {
     this.database.connections.allowDefaultPortFrom(this.web.service, 'PostgreSQL from the e-commerce service');
     this.cache.connections.allowDefaultPortFrom(this.web.service, 'Valkey from the e-commerce service');
 
-    if (config.image.kind === 'registry') {
-      // Every new task migrates the schema before its web container starts: a version takes traffic
-      // only once its schema is in place, and the migration step's advisory lock lets one task apply it.
-      this.web.addSetupStep('Migrate', ['node', 'dist/migrate.js']);
-    }
+    // Every new task migrates the schema before its web container starts: a version takes traffic
+    // only once its schema is in place, and the migration step's advisory lock lets one task apply it.
+    // The placeholder has no schema: its step succeeds at once.
+    this.web.addSetupStep('Migrate', image.setupCommand(['node', 'dist/migrate.js']));
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       service: this.web.service,
@@ -144,6 +145,7 @@ export class EcommerceBackendStack extends Stack {
       );
     }
     new CfnOutput(this, 'ServiceUrl', { description: 'The e-commerce API', value: this.web.url });
+    new CfnOutput(this, 'RunningImage', { description: 'The image the service runs (the ImageTag parameter\'s, or the placeholder)', value: image.uri });
     new CfnOutput(this, 'ReadinessUrl', { description: 'curl it: 200 when the service reaches PostgreSQL and the cache over TLS', value: `${this.web.url}/readyz` });
     new CfnOutput(this, 'DashboardUrl', { description: 'CloudWatch dashboard', value: this.monitoring.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic every alarm notifies (subscribe with -c alarmEmail=...)', value: this.monitoring.topic.topicArn });

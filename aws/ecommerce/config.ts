@@ -6,8 +6,8 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PROFILES, type Profile } from '../../common/profiles';
 import {
-  type AwsLabConfig, type ContainerContract, type ContextReader, PLACEHOLDER, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, type FargateSize, MAX_TASKS, optional, readAlarmEmail, readDomain,
-  readFargateSize, readImageTag, readRegion, reader, rejectUnknownKeys,
+  type AwsLabConfig, type ContainerContract, type ContextReader, DEFAULT_REGION, DOMAIN_CONTEXT_KEYS, type FargateSize, MAX_TASKS, optional, readAlarmEmail, readDomain,
+  readFargateSize, readRegion, reader, rejectImageTagContext, rejectUnknownKeys,
 } from '../config';
 
 export { PROFILES, type Profile };
@@ -41,6 +41,11 @@ export const CACHE_NODE_TYPES = [
 /** The reference service's contract (labs/ecommerce-backend/service): port, liveness path, user; its image has wget. */
 const SERVICE_CONTRACT: ContainerContract = { port: 8080, healthPath: '/healthz', user: '1000', wgetHealthCheck: true };
 
+/** The stack that runs the service's image. */
+export function backendStackName(profile: Profile): string {
+  return `EcommerceBackend-${profile}`;
+}
+
 export interface EcommerceDatabaseConfig {
   readonly postgresVersion: PostgresVersion;
   readonly instanceClass: string;
@@ -63,7 +68,7 @@ export interface EcommerceCacheConfig {
   readonly snapshotRetentionDays: number;
 }
 
-/** Everything one profile's stacks need, validated. Until `imageTag` is set, the placeholder runs. */
+/** Everything one profile's stacks need, validated. Until an ImageTag is deployed, the placeholder runs. */
 export interface EcommerceConfig extends AwsLabConfig {
   readonly service: FargateSize;
   /** Container Insights (about $12 a month for one service): prod only, to keep dev under $2 a day. */
@@ -120,7 +125,6 @@ const PROFILE_DEFAULTS: Readonly<Record<Profile, ProfileDefaults>> = {
 export const CONTEXT_KEYS = [
   'env',
   'region',
-  'imageTag',
   'alarmEmail',
   ...DOMAIN_CONTEXT_KEYS,
   'postgresVersion',
@@ -138,12 +142,12 @@ const MAX_STORAGE_GIB = 1000;
 
 /** The selected profile's config (dev unless `env` says prod); throws a ConfigError on the first mistake. */
 export function readEcommerceConfig(context: ContextReader, keys: readonly string[]): EcommerceConfig {
-  rejectUnknownKeys('e-commerce backend', CONTEXT_KEYS, context, keys);
   const env = context('env');
   const profile = env === undefined ? 'dev' : reader.oneOf('env', env, PROFILES);
+  rejectImageTagContext(context, backendStackName(profile));
+  rejectUnknownKeys('e-commerce backend', CONTEXT_KEYS, context, keys);
   const defaults = PROFILE_DEFAULTS[profile];
   const region = optional(context, 'region', readRegion) ?? DEFAULT_REGION;
-  const imageTag = optional(context, 'imageTag', readImageTag);
   const storageGiB = optional(context, 'dbStorageGiB', (v) => reader.integer('dbStorageGiB', v, 20, MAX_STORAGE_GIB)) ?? defaults.dbStorageGiB;
   const backupRetentionDays =
     optional(context, 'backupRetentionDays', (v) => readBackupRetention(v, profile, defaults.minBackupRetentionDays)) ?? defaults.backupRetentionDays;
@@ -153,7 +157,7 @@ export function readEcommerceConfig(context: ContextReader, keys: readonly strin
     profile,
     region,
     repositoryName: `ecommerce-backend-${profile}`,
-    image: imageTag === undefined ? PLACEHOLDER : { kind: 'registry', tag: imageTag, container: SERVICE_CONTRACT },
+    container: SERVICE_CONTRACT,
     alarmEmail: optional(context, 'alarmEmail', readAlarmEmail),
     domain: readDomain(profile, context, region),
     service: readFargateSize(context, defaults.service),

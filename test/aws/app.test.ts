@@ -82,7 +82,7 @@ test('prod with allowHttp=true synthesizes on plain HTTP and says so as a warnin
 });
 
 test('a learner\'s own image (a FastAPI app on 8000 without wget) deploys with its port, health path and user, and no in-container check', () => {
-  const [, service] = stacksOf({ env: 'dev', imageTag: '3f2c1a9e', containerPort: '8000', healthPath: '/health', containerUser: '10001:10001', containerHealthCheck: 'false' });
+  const [, service] = stacksOf({ env: 'dev', containerPort: '8000', healthPath: '/health', containerUser: '10001:10001', containerHealthCheck: 'false' });
   const template = Template.fromStack(service);
   const [container] = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
   expect(container).toMatchObject({ User: '10001:10001', PortMappings: [{ ContainerPort: 8000, Name: 'http', Protocol: 'tcp' }] });
@@ -92,8 +92,11 @@ test('a learner\'s own image (a FastAPI app on 8000 without wget) deploys with i
   template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8000, ToPort: 8000, IpProtocol: 'tcp' });
 });
 
-test('the placeholder, served before the first imageTag, keeps its own contract whatever the image keys say', () => {
-  const [, service] = stacksOf({ env: 'dev', containerPort: '8000', containerUser: '10001' });
+test('the placeholder, served before the first ImageTag, honours the image keys: the same port, health path and user', () => {
+  const [, service] = stacksOf({ env: 'dev', containerPort: '8000', healthPath: '/healthz', containerUser: '10001' });
   const [container] = Object.values(Template.fromStack(service).findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
-  expect(container).toMatchObject({ User: '101', PortMappings: [{ ContainerPort: 8080 }], HealthCheck: { Command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'] } });
+  expect(container).toMatchObject({ User: '10001', PortMappings: [{ ContainerPort: 8000 }], HealthCheck: { Command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8000/healthz || exit 1'] } });
+  const [, , script] = container.Command['Fn::If'][1];
+  expect(script).toContain(`echo ok > "$root"'/healthz'`);
+  expect(script).toContain('exec httpd -f -p 8000 -h "$root"');
 });

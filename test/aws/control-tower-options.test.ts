@@ -5,7 +5,7 @@
  */
 import { describeControlTowerRules, logGroupAcknowledgements, synthAutoPipe } from './synth';
 
-describe('every optional key at once (HTTPS, a registry image, scaling)', () => {
+describe('every optional key at once (HTTPS, a learner\'s image contract, scaling)', () => {
   const synth = synthAutoPipe(
     {
       env: 'dev',
@@ -15,7 +15,6 @@ describe('every optional key at once (HTTPS, a registry image, scaling)', () => 
       hostedZoneName: 'example.com',
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
       alarmEmail: 'ops@example.com',
-      imageTag: '3f2c1a9e',
       desiredCount: '2',
       maxCount: '4',
     },

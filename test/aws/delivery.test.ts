@@ -29,9 +29,9 @@ describe('pipeline (.github/workflows/auto-pipe.yml)', () => {
     expect(workflow).not.toMatch(/aws-access-key-id|aws-secret-access-key|secrets\.AWS/);
   });
 
-  test('deploys the service stack with the pushed tag, without prompting', () => {
+  test('deploys the service stack with the pushed tag as its ImageTag parameter, without prompting', () => {
     expect(workflow).toMatch(
-      /npx cdk deploy "AutoPipeService-\$\{AUTO_PIPE_ENV\}" --exclusively \\\s+-c env="\$\{AUTO_PIPE_ENV\}" -c region="\$\{AWS_REGION\}" -c imageTag=\$\{\{ github\.sha \}\} "\$\{domain\[@\]\}" \\\s+--require-approval never/,
+      /npx cdk deploy "AutoPipeService-\$\{AUTO_PIPE_ENV\}" --exclusively \\\s+-c env="\$\{AUTO_PIPE_ENV\}" -c region="\$\{AWS_REGION\}" "\$\{domain\[@\]\}" \\\s+--parameters "AutoPipeService-\$\{AUTO_PIPE_ENV\}:ImageTag=\$\{GITHUB_SHA\}" \\\s+--require-approval never/,
     );
   });
 

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { PLACEHOLDER_IMAGE } from '../../aws/auto-pipe/config';
+import { PLACEHOLDER_IMAGE } from '../../aws/constructs/service-image';
 import { describePolicy, LAB_PROFILES, synthAutoPipe } from './synth';
 
 // Both profiles, as `npx cdk synth -c githubRepo=octo-org/auto-pipe -c env=dev` (and env=prod with its domain) make them. The
@@ -13,10 +13,12 @@ test.each(STACKS)('%s matches its snapshot', (id) => {
 
 describePolicy(synth, STACKS, [
   'AutoPipeRegistry-dev/GitHubDeploy/Role AwsSolutions-IAM5[Resource::*]',
+  'AutoPipeService-dev/Web/ExecutionRole AwsSolutions-IAM5[Resource::*]',
   'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-EC23',
   'AutoPipeService-dev/Web/LoadBalancer AwsSolutions-ELB2',
   'AutoPipeRegistry-prod/GitHubDeploy/Role AwsSolutions-IAM5[Resource::*]',
   'AutoPipeService-prod/Web/AccessLogs AwsSolutions-S1',
+  'AutoPipeService-prod/Web/ExecutionRole AwsSolutions-IAM5[Resource::*]',
   'AutoPipeService-prod/Web/LoadBalancer AwsSolutions-EC23',
 ]);
 
@@ -159,15 +161,18 @@ describe('dev: a cheap lab that tears down completely', () => {
       });
     });
 
-    test('task: 256 CPU / 512 MiB, placeholder image with its health path, hardened container', () => {
+    test('task: 256 CPU / 512 MiB, the image ImageTag names (the placeholder while empty) under the service\'s contract, hardened container', () => {
+      const registryImage = { 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/auto-pipe-dev:', { Ref: 'ImageTag' }]] };
       service.hasResourceProperties('AWS::ECS::TaskDefinition', {
         Cpu: '256',
         Memory: '512',
         RequiresCompatibilities: ['FARGATE'],
         ContainerDefinitions: [
           Match.objectLike({
-            Image: PLACEHOLDER_IMAGE,
-            User: '101',
+            Image: { 'Fn::If': ['PlaceholderImage', PLACEHOLDER_IMAGE, registryImage] },
+            // The placeholder's server only while it runs; the image's own command otherwise.
+            Command: { 'Fn::If': ['PlaceholderImage', ['sh', '-c', Match.stringLikeRegexp('exec httpd -f -p 8080 ')], { Ref: 'AWS::NoValue' }] },
+            User: '1000',
             ReadonlyRootFilesystem: true,
             PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
             LinuxParameters: Match.objectLike({
@@ -176,12 +181,23 @@ describe('dev: a cheap lab that tears down completely', () => {
               Tmpfs: [Match.objectLike({ ContainerPath: '/tmp' })],
             }),
             HealthCheck: Match.objectLike({
-              Command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'],
+              Command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1'],
             }),
             Environment: Match.absent(),
           }),
         ],
       });
+    });
+
+    test('ImageTag is a parameter, empty by default: a new stack runs the placeholder, and a deploy that does not pass it keeps the running tag', () => {
+      service.hasParameter('ImageTag', {
+        Type: 'String',
+        Default: '',
+        AllowedPattern: '^(|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$',
+        ConstraintDescription: Match.stringLikeRegexp('a Docker tag'),
+      });
+      service.hasCondition('PlaceholderImage', { 'Fn::Equals': [{ Ref: 'ImageTag' }, ''] });
+      service.hasOutput('RunningImage', { Value: { 'Fn::If': ['PlaceholderImage', PLACEHOLDER_IMAGE, Match.anyValue()] } });
     });
 
     test('container logs go via awslogs to /ecs/auto-pipe-dev, kept 7 days, deleted with the stack', () => {
@@ -201,7 +217,7 @@ describe('dev: a cheap lab that tears down completely', () => {
       });
     });
 
-    test('separate roles: the execution role only writes logs, the task role has no permissions', () => {
+    test('separate roles: the execution role only pulls from auto-pipe-dev and writes logs, the task role has no permissions', () => {
       const def = Object.values(service.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
       expect(def.ExecutionRoleArn).not.toEqual(def.TaskRoleArn);
       const policies = Object.values(service.findResources('AWS::IAM::Policy'));
@@ -209,6 +225,13 @@ describe('dev: a cheap lab that tears down completely', () => {
       expect(attachedTo(def.TaskRoleArn['Fn::GetAtt'][0])).toEqual([]);
       const [execution] = attachedTo(def.ExecutionRoleArn['Fn::GetAtt'][0]);
       expect(execution.Properties.PolicyDocument.Statement).toEqual([
+        {
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:aws:ecr:us-east-1:', { Ref: 'AWS::AccountId' }, ':repository/auto-pipe-dev']] },
+        },
+        // ECR's login: no resource-level permissions exist for it.
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
         { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WebLogs/), 'Arn'] } },
       ]);
       service.hasResourceProperties('AWS::IAM::Role', {
@@ -232,7 +255,7 @@ describe('dev: a cheap lab that tears down completely', () => {
       service.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     });
 
-    test('the ALB serves HTTP on 80 and health-checks the placeholder on /', () => {
+    test('the ALB serves HTTP on 80 and health-checks the service on /health', () => {
       service.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
         Scheme: 'internet-facing',
         LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]),
@@ -242,7 +265,7 @@ describe('dev: a cheap lab that tears down completely', () => {
       service.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
         Port: 8080,
         TargetType: 'ip',
-        HealthCheckPath: '/',
+        HealthCheckPath: '/health',
         Matcher: { HttpCode: '200' },
       });
     });
@@ -527,7 +550,6 @@ describe('every optional context key at once (one more synth: the schema validat
     hostedZoneName: 'example.com',
     certificateArn: CERTIFICATE_ARN,
     alarmEmail: 'ops@example.com',
-    imageTag: '3f2c1a9e',
     desiredCount: '2',
     maxCount: '4',
     cpu: '512',
@@ -565,16 +587,6 @@ describe('every optional context key at once (one more synth: the schema validat
         ],
       },
     });
-  });
-
-  test('imageTag runs that tag from the registry and health-checks /health', () => {
-    const [definition] = Object.values(service.findResources('AWS::ECS::TaskDefinition'));
-    const [container] = definition.Properties.ContainerDefinitions;
-    expect(JSON.stringify(container.Image)).toContain('.dkr.ecr.us-east-1.');
-    expect(JSON.stringify(container.Image)).toContain('/auto-pipe-dev:3f2c1a9e');
-    expect(container.User).toBe('1000');
-    expect(container.HealthCheck.Command).toEqual(['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1']);
-    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health' });
   });
 
   test('the execution role may pull from auto-pipe-dev only', () => {

@@ -15,6 +15,12 @@ const fix = (key: string, example: string) => `\n  Fix: npx cdk synth -c ${key}=
 
 test.each<[string, Record<string, unknown>, string]>([
   [
+    'imageTag as context: the tag is the backend stack\'s ImageTag parameter',
+    { imageTag: 'v1.0.0' },
+    'Invalid imageTag: received "v1.0.0"; expected no imageTag context: the tag is the EcommerceBackend-dev stack\'s ImageTag parameter, which a later deploy without it keeps.' +
+      '\n  Fix: npx cdk deploy EcommerceBackend-dev --parameters EcommerceBackend-dev:ImageTag=v1.0.0   (and remove "imageTag" from cdk.json\'s "context")',
+  ],
+  [
     'a PostgreSQL major out of standard support',
     { postgresVersion: '14' },
     `Invalid postgresVersion: received "14"; expected a PostgreSQL major version RDS supports under standard support: 15, 16, 17, 18 (the minor version is RDS's current default, kept up to date by automatic minor upgrades).${fix('postgresVersion', '17')}`,

@@ -4,6 +4,7 @@
  * dev deletes and prod keeps, the migration step, alarms). policy-dev/prod.test.ts run the policy engines.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { PLACEHOLDER_IMAGE } from '../../../aws/constructs/service-image';
 import { ECOMMERCE_PROFILES, synthEcommerce } from './synth';
 
 // Validated against the CloudFormation schemas, as `cdk synth` does (policy-*.test.ts skip that, 4 s each).
@@ -117,10 +118,19 @@ describe.each(['dev', 'prod'])('%s', (profile) => {
     expect((db as { DependsOn?: string[] }).DependsOn).toEqual([expect.stringMatching(/^DatabasePostgresqlLogs/), expect.stringMatching(/^DatabaseUpgradeLogs/)]);
   });
 
-  test('every new task runs the migration step before its web container starts', () => {
+  test('every new task runs the migration step before its web container starts (in the placeholder, a step that succeeds at once)', () => {
     const [, task] = only(BACKEND, 'AWS::ECS::TaskDefinition');
     const [web, migrate] = task.Properties!.ContainerDefinitions;
-    expect(migrate).toMatchObject({ Name: 'Migrate', Command: ['node', 'dist/migrate.js'], Essential: false, User: '1000', ReadonlyRootFilesystem: true });
+    expect(migrate).toMatchObject({
+      Name: 'Migrate',
+      Image: web.Image,
+      Command: { 'Fn::If': ['PlaceholderImage', ['true'], ['node', 'dist/migrate.js']] },
+      Essential: false,
+      User: '1000',
+      ReadonlyRootFilesystem: true,
+    });
+    expect(web.Image).toEqual({ 'Fn::If': ['PlaceholderImage', PLACEHOLDER_IMAGE, expect.objectContaining({ 'Fn::Join': expect.anything() })] });
+    expect(JSON.stringify(web.Image)).toContain(`/ecommerce-backend-${profile}:`);
     expect(web.DependsOn).toEqual([{ ContainerName: 'Migrate', Condition: 'SUCCESS' }]);
     expect(migrate.Secrets).toEqual(web.Secrets);
   });

@@ -4,13 +4,8 @@ import { CONTEXT_KEYS } from '../../../aws/ecommerce/config';
 import { createEcommerceApp } from '../../../aws/ecommerce/app';
 import { type AppFactory, synthLab } from '../synth';
 
-/** The image a learner pushed (`-c imageTag=v1.0.0`): the service runs it, with its migration step. */
-export const IMAGE_TAG = 'v1.0.0';
-/** dev and prod as the guide deploys them once the image is pushed; prod with its HTTPS name. */
-export const ECOMMERCE_PROFILES = [
-  { env: 'dev', imageTag: IMAGE_TAG },
-  { env: 'prod', imageTag: IMAGE_TAG, ...EXAMPLE_DOMAIN },
-] as const;
+/** dev and prod as the guide deploys them (the image is the stacks' ImageTag parameter); prod with its HTTPS name. */
+export const ECOMMERCE_PROFILES = [{ env: 'dev' }, { env: 'prod', ...EXAMPLE_DOMAIN }] as const;
 
 /** The app with every lab key a learner may keep in cdk.json unset, so tests see the kit's defaults. */
 export const ecommerceApp: AppFactory = (options) =>
