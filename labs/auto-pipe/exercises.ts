@@ -79,12 +79,6 @@ export const exercises: readonly Exercise[] = [
       } else {
         const others = dev.placement.filter((p) => p.provider !== 'FARGATE_SPOT' && (p.weight > 0 || p.base > 0)).map((p) => p.provider);
         if (others.length > 0) problems.push(`the dev service also places tasks on ${others.join(', ')}: put every dev task on FARGATE_SPOT`);
-        if (dev.architecture !== 'X86_64') {
-          problems.push(
-            `the dev task definition is ${dev.architecture}, and Fargate Spot runs X86_64 tasks only: keep dev on X86_64 ` +
-              '(if you did exercise 4, make the architecture a profile setting too)',
-          );
-        }
       }
       if (dev.service.props.LaunchType !== undefined && (dev.service.props.CapacityProviderStrategy ?? []).length > 0) {
         problems.push(`the dev service sets both LaunchType ${dev.service.props.LaunchType} and a capacity provider strategy, which ECS refuses: drop the launch type`);
@@ -101,17 +95,11 @@ export const exercises: readonly Exercise[] = [
     check(input) {
       const problems: string[] = [];
       const services = PROFILES.map((profile) => serviceOf(input, profile));
-      for (const { profile, architecture, placement } of services) {
-        if (onSpot({ placement })) {
-          if (architecture !== 'X86_64') {
-            problems.push(`the ${profile} service runs on Fargate Spot, which runs X86_64 tasks only, but its task definition is ${architecture}: keep ${profile} on X86_64 or take it off Spot`);
-          }
-        } else if (architecture !== 'ARM64') {
+      // Fargate Spot runs ARM64 tasks too (platform version 1.4.0, Fargate's LATEST), so dev on Spot moves as well.
+      for (const { profile, architecture } of services) {
+        if (architecture !== 'ARM64') {
           problems.push(`the ${profile} task definition runs on ${architecture}: set runtimePlatform.cpuArchitecture to ARM64 in aws/constructs/fargate-web-service.ts`);
         }
-      }
-      if (problems.length === 0 && !services.some((s) => s.architecture === 'ARM64')) {
-        problems.push('no profile runs on ARM64 yet: set runtimePlatform.cpuArchitecture to ARM64 in aws/constructs/fargate-web-service.ts');
       }
       return [...problems, ...pipelineArchitectureProblems(input.root, services)];
     },
