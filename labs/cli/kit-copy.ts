@@ -1,7 +1,7 @@
 /**
  * Throwaway copies of the kit, for running it changed without touching the learner's working
  * tree. The kit's self-tests of its exercises start from `pristineCopyOfKit` (the kit as committed,
- * whatever the learner has changed since); the testing-iac checks run a learner's test against
+ * before the learner's own changes); the testing-iac checks run a learner's test against
  * `copyOfKit` of their own tree with a deliberate bug applied.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,13 +19,13 @@ export function copyOfKit(root = REPO_ROOT): string {
 }
 
 /**
- * A copy of the files of the commit checked out at `root` (git's HEAD), sharing its node_modules:
- * the kit as committed, never the working tree, so a learner's own changes (done exercises, an
- * attempt in progress) cannot change what the kit's self-tests see. Git's index is not touched.
+ * A copy of the files of `commit` (git's HEAD unless given), sharing `root`'s node_modules: the kit
+ * as committed, never the working tree, so a learner's changes in progress cannot change what the
+ * kit's self-tests see. Git's index is not touched.
  */
-export function pristineCopyOfKit(root = REPO_ROOT): string {
+export function pristineCopyOfKit(root = REPO_ROOT, commit = 'HEAD'): string {
   if (!existsSync(join(root, '.git'))) {
-    throw new Error(`${root} is not a git clone: the kit's self-tests of its exercises copy the kit from git (HEAD); run them in a clone`);
+    throw new Error(`${root} is not a git clone: the kit's self-tests of its exercises copy the kit from git; run them in a clone`);
   }
   return withNewCopy(root, (copy) => {
     // HEAD's tree through a throwaway index file: the learner's index (what they staged) stays as it is.
@@ -33,7 +33,7 @@ export function pristineCopyOfKit(root = REPO_ROOT): string {
     // made at the same time (exercise self-tests in parallel workers) do not fail on each other's lock.
     const env = { ...process.env, GIT_INDEX_FILE: join(copy, '.pristine-index') };
     const git = (args: string[]) => execFileSync('git', args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    git(['read-tree', 'HEAD']);
+    git(['read-tree', commit]);
     git(['checkout-index', '--all', `--prefix=${copy}/`]);
     rmSync(env.GIT_INDEX_FILE);
   });
@@ -70,7 +70,12 @@ function copyFiles(root: string, copy: string): void {
   }
 }
 
-/** Applies a `git diff` patch to `dir` (a copy need not be a git repository); throws git's message when it does not apply. */
-export function applyPatch(dir: string, patchFile: string): void {
-  execFileSync('git', ['apply', '--whitespace=nowarn', patchFile], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Applies a `git diff` patch to `dir` (a copy need not be a git repository); throws git's message when
+ * it does not apply. `contextLines` lowers how many of each hunk's context lines must match (git's -C),
+ * for a small change into code whose neighbouring lines someone else has edited.
+ */
+export function applyPatch(dir: string, patchFile: string, contextLines?: number): void {
+  const context = contextLines === undefined ? [] : [`-C${contextLines}`];
+  execFileSync('git', ['apply', '--whitespace=nowarn', ...context, patchFile], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }

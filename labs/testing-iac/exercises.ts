@@ -131,7 +131,8 @@ async function checkTest(exercise: TestExercise, input: ExerciseInput): Promise<
       const copy = copyOfKit(input.root);
       copies.push(copy);
       try {
-        applyPatch(copy, join(input.root, mutantPatch(mutant)));
+        // One matching line each side is enough: the other labs' exercises edit lines near the ones a bug changes.
+        applyPatch(copy, join(input.root, mutantPatch(mutant)), 1);
       } catch {
         const patch = mutantPatch(mutant);
         return [`the deliberate bug of ${patch} no longer applies to your ${patchedFiles(input.root, patch).join(', ')}: this check needs the kit's code there as it was (git diff shows your changes)`];

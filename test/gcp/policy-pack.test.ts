@@ -105,7 +105,7 @@ test.each(stacks)('the %s lab (%s) passes every policy of the pack', async (lab,
 test('a real preview (unknown outputs included) passes too', async () => {
   const { plan } = await previewLab('gke', 'prod');
   expect(await analyze(plan.stack, plan.resources)).toEqual([]);
-});
+}, 30_000); // a preview starts the program as the CLI would: about 3 s, more on a busy machine
 
 test.each(POLICIES.map((p) => [p.id]))('%s fails in the pack on its breaking change, as in the tests', async (id) => {
   const { plan, resources } = brokenPlan(plans, id);

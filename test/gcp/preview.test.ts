@@ -3,7 +3,7 @@
  * directory, nodeargs, entry point) through @pulumi/pulumi's own cmd/run, against the kit's
  * loopback monitor with --dry-run. If Pulumi.yaml's launch breaks, these tests fail.
  */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../common/config';
@@ -31,7 +31,8 @@ describe('the launch mirrors the Node.js language host', () => {
 
   test('cmd/run gets the flags constructArguments builds, the entry point last, config the way constructConfig encodes it', () => {
     expect(launch.args.slice(2)).toEqual([
-      join(REPO_ROOT, 'node_modules/@pulumi/pulumi/cmd/run'),
+      // Node resolves the module to its real path: a copy of the kit may share node_modules through a link.
+      join(realpathSync(join(REPO_ROOT, 'node_modules/@pulumi/pulumi')), 'cmd/run'),
       '--monitor', 'M', '--engine', 'E', '--project', 'iac-lab-kit', '--stack', 'gke-dev',
       '--pwd', join(REPO_ROOT, 'gcp'), '--dry-run', '--query-mode', 'false', '--parallel', '16',
       'index.ts',

@@ -1,8 +1,8 @@
 /**
  * The kit's self-test of one lab's exercises, run as a learner would run the checks
  * (`lab check <lab> --exercise <N> --json`), each in its own tree:
- * - the starter: a pristine copy of the kit (git's HEAD, never the working tree, so nothing the
- *   learner changed counts), where every check must fail;
+ * - the starter: a pristine copy of the kit (its base commit, test/labs/kit-base.ts: never the
+ *   working tree nor the learner's own commits, so nothing the learner changed counts), where every check must fail;
  * - each reference solution, applied to a copy of that pristine copy, where its check must pass;
  * - each wrong answer, applied the same way, where its check must fail with the expected problem.
  * All in this one process: each tree's own code loads fresh, while the tools' libraries (the
@@ -14,10 +14,12 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../../common/dist';
 import { solutionPatch, wrongAnswers } from '../../labs/cli/fixtures';
 import { applyPatch, copyOfKit, pristineCopyOfKit } from '../../labs/cli/kit-copy';
 import type { runLab as RunLab } from '../../labs/cli/lab-command';
 import type { findLab as FindLab } from '../../labs/index';
+import { kitBaseCommit } from './kit-base';
 
 export interface Run {
   readonly code: number;
@@ -64,7 +66,7 @@ async function checkWithPatch(kit: string, patch: string, lab: string, exercise:
 }
 
 async function main(lab: string, part: Part, only: readonly number[]): Promise<void> {
-  const kit = pristineCopyOfKit();
+  const kit = pristineCopyOfKit(REPO_ROOT, kitBaseCommit());
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the committed kit's own list of labs
     const { findLab } = require(join(kit, 'labs/index')) as { findLab: typeof FindLab };

@@ -2,8 +2,8 @@
  * Proves a lab's exercise checks judge: every check fails on the starter code, fails with the
  * expected problem on each wrong answer kept in labs/<lab>/wrong-answers/, and passes once its
  * reference solution is applied, the way a learner runs it (`lab check <lab> --exercise <N>`).
- * All of it runs on the kit as committed (git's HEAD), never the working tree: a learner's own
- * work cannot make these tests fail. Kit developers: commit a change to a check, a solution or a
+ * All of it runs on the kit as committed (its base commit, test/labs/kit-base.ts: HEAD in the kit's
+ * own clone), never the working tree nor a learner's own commits: a learner's work cannot make these tests fail. Kit developers: commit a change to a check, a solution or a
  * wrong answer before these tests see it. The checks run in one child process per lab
  * (test/labs/check-exercises.ts), so the tools' libraries load once for all of a lab's trees.
  */

@@ -1,6 +1,6 @@
 /**
  * The exercise self-tests' runs, kept between `npm test` runs (test/result-cache.ts): what
- * `check-exercises.ts` prints is a function of the committed kit (git's HEAD tree, which is all it
+ * `check-exercises.ts` prints is a function of the committed kit (the base commit's tree, which is all it
  * checks), the installed packages (package-lock.json), Node, the few working-tree files it loads
  * itself, and the environment variables the kit's tools read. The key hashes all of them.
  */
@@ -9,10 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../common/dist';
 import { RESULT_CACHE_ROOT, ResultCache, resultKey } from '../result-cache';
+import { kitBaseCommit } from './kit-base';
 
 export const EXERCISE_RUNS = new ResultCache(join(RESULT_CACHE_ROOT, 'exercise-runs'));
 /** Files of the working tree that check-exercises.ts runs itself (everything else comes from HEAD). */
-const HARNESS_FILES = ['test/labs/check-exercises.ts', 'labs/cli/fixtures.ts', 'labs/cli/kit-copy.ts', 'common/dist.ts', 'common/register.js'];
+const HARNESS_FILES = ['test/labs/check-exercises.ts', 'test/labs/kit-base.ts', 'labs/cli/fixtures.ts', 'labs/cli/kit-copy.ts', 'common/dist.ts', 'common/register.js'];
 /** What the kit's tools read from the environment (K8S_* settings, CDK and Pulumi switches, clouds' credentials). */
 const RELEVANT_ENV = /^(K8S_|CDK|PULUMI_|AWS_|GOOGLE_|CLOUDSDK_|NODE_OPTIONS$|TZ$|LANG$)/;
 
@@ -20,7 +21,7 @@ const RELEVANT_ENV = /^(K8S_|CDK|PULUMI_|AWS_|GOOGLE_|CLOUDSDK_|NODE_OPTIONS$|TZ
 export function exerciseRunsKey(args: readonly string[]): string | undefined {
   let tree: string;
   try {
-    tree = execFileSync('git', ['rev-parse', 'HEAD^{tree}'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    tree = execFileSync('git', ['rev-parse', `${kitBaseCommit()}^{tree}`], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return undefined;
   }

@@ -4,9 +4,11 @@
  * touch the learner's index.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../common/dist';
+import { applyPatch } from '../../../labs/cli/kit-copy';
 
 const MAKE_COPIES = `
 const { pristineCopyOfKit } = require('./labs/cli/kit-copy.ts');
@@ -33,3 +35,23 @@ test('four processes making pristine copies at once all succeed, each copy holds
   expect(readFileSync(join(REPO_ROOT, '.git/index')).equals(index)).toBe(true);
   expect(existsSync(join(REPO_ROOT, '.git/index.lock'))).toBe(false);
 }, 60_000);
+
+test('a patch whose neighbouring lines were edited applies with one line of context, and only then', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iac-lab-kit-patch-'));
+  try {
+    const lines = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    writeFileSync(join(dir, 'file.txt'), `${lines.join('\n')}\n`);
+    // The change of d, with three lines of context each side, written against the file as it was.
+    writeFileSync(
+      join(dir, 'change.patch'),
+      ['--- a/file.txt', '+++ b/file.txt', '@@ -1,7 +1,7 @@', ' a', ' b', ' c', '-d', '+D', ' e', ' f', ' g', ''].join('\n'),
+    );
+    // Someone else's edit two lines above the change.
+    writeFileSync(join(dir, 'file.txt'), `${['a', 'B', 'c', 'd', 'e', 'f', 'g'].join('\n')}\n`);
+    expect(() => applyPatch(dir, join(dir, 'change.patch'))).toThrow();
+    applyPatch(dir, join(dir, 'change.patch'), 1);
+    expect(readFileSync(join(dir, 'file.txt'), 'utf8')).toBe(`${['a', 'B', 'c', 'D', 'e', 'f', 'g'].join('\n')}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,6 +2,7 @@
 import { checkLabs } from '../../../labs/cli/check';
 import { type FileResult, runJest } from '../../../labs/cli/jest';
 import { findLab } from '../../../labs/index';
+import { kitAsCommitted } from '../kit-base';
 import { lab } from './run-lab';
 
 describe('check', () => {
@@ -40,11 +41,27 @@ describe('check', () => {
     expect(reports[0].steps.at(-1)).toMatchObject({ step: 'gke: tests', pass: false, details: ['test/gcp/gke.test.ts: 1 failing', '  ✗ gke private nodes'] });
     expect(reports[1].steps.at(-1)).toMatchObject({ step: 'cloudsql: tests', pass: true, details: ['9 tests in 2 files passed'] });
   });
+
+  test('a lab\'s test patterns are regular expressions, as Jest reads them: auto-pipe\'s failing test/aws file fails it, the e-commerce lab\'s does not', async () => {
+    const files: FileResult[] = [
+      { file: 'test/aws/profiles.test.ts', pass: false, tests: 40, failures: ['AutoPipeService-dev matches its snapshot'] },
+      { file: 'test/aws/ecommerce/stacks.test.ts', pass: false, tests: 20, failures: ['EcommerceBackend-dev matches its snapshot'] },
+      { file: 'test/labs/auto-pipe.test.ts', pass: true, tests: 9, failures: [] },
+    ];
+    const [report] = await checkLabs([findLab('auto-pipe')!], { start: () => undefined, end: () => undefined }, { runTests: async () => files });
+    expect(report.pass).toBe(false);
+    expect(report.steps.at(-1)).toMatchObject({ step: 'auto-pipe: tests', details: ['test/aws/profiles.test.ts: 1 failing', '  ✗ AutoPipeService-dev matches its snapshot'] });
+  });
 });
 
-test('check --exercise reports what is left to do, and exits 1 on the starter code', async () => {
-  const { code, out } = await lab('check', 'k8s-web-app', '--exercise', '1');
-  expect(code).toBe(1);
-  expect(out).toMatch(/^k8s-web-app, exercise 1: .+\nFAIL:\n( {2}- .+\n)+$/);
-});
+test('check --exercise reports what is left to do, and exits 1 on the starter code (the kit as committed, whatever a learner has done)', () => {
+  const kit = kitAsCommitted();
+  try {
+    const { code, out } = kit.lab('check', 'k8s-web-app', '--exercise', '1');
+    expect(code).toBe(1);
+    expect(out).toMatch(/^k8s-web-app, exercise 1: .+\nFAIL:\n( {2}- .+\n)+$/);
+  } finally {
+    kit.remove();
+  }
+}, 30_000);
 

@@ -7,26 +7,28 @@ import { liveFacts, QUOTED_NUMBERS, staleQuotedNumbers } from '../../../labs/cli
 const facts = liveFacts();
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
-test('every quoted number is what the commands print today', async () => {
-  expect((await staleQuotedNumbers(read, facts)).map((s) => s.path)).toEqual([]); // fix: npm run lab -- docs
-}, 30_000);
+// That every quoted number of the committed kit is fresh is `lab docs --check` (lab-command.test.ts).
+
+/** The file as `lab docs` would write it from this tree's code (a learner's exercises may change a number). */
+async function fresh(path: string): Promise<string> {
+  return (await staleQuotedNumbers(read, facts)).find((s) => s.path === path)?.fixed ?? read(path);
+}
 
 test.each([
-  ['README.md', 'gke (dev): 16 resources', 'gke (dev): 17 resources'],
-  ['README.md', '  65 objects, 241 passed, 0 failed', '  64 objects, 239 passed, 0 failed'],
-  ['README.md', '(20 and 51\nresources)', '(20 and 50\nresources)'],
-  ['labs/gke/README.md', '+ 22 to create', '+ 18 to create'],
-  ['labs/gcp-platform/README.md', 'Resources: + 46 created', 'Resources: + 42 created'],
-  ['labs/k8s-web-app/README.md', '12 objects, 45 passed, 0 failed', '11 objects, 43 passed, 0 failed'],
-  ['labs/order-processing/README.md', 'Apply the dev profile (64 objects', 'Apply the dev profile (63 objects'],
-  ['labs/testing-iac/README.md', /testing-iac: \d+ resources/, 'testing-iac: 70 resources'],
-] as const)('%s: a drifted "%s" is caught and put back', async (path, today, drifted) => {
-  const original = read(path);
-  const edited = original.replace(today, drifted);
+  ['README.md', /gke \(dev\): \d+ resources/],
+  ['README.md', / {2}\d+ objects, \d+ passed, 0 failed/],
+  ['README.md', /\(\d+ and \d+\nresources\)/],
+  ['labs/gke/README.md', /\+ \d+ to create/],
+  ['labs/gcp-platform/README.md', /Resources: \+ \d+ created/],
+  ['labs/k8s-web-app/README.md', /\d+ objects, \d+ passed, 0 failed/],
+  ['labs/order-processing/README.md', /Apply the dev profile \(\d+ objects/],
+  ['labs/testing-iac/README.md', /testing-iac: \d+ resources/],
+] as const)('%s: a drifted number in "%s" is caught and put back', async (path, quoted) => {
+  const original = await fresh(path);
+  const edited = original.replace(quoted, (text) => text.replace(/\d+/, (n) => String(Number(n) + 1)));
   expect(edited).not.toBe(original);
   const stale = await staleQuotedNumbers((p) => (p === path ? edited : read(p)), facts);
-  expect(stale.map((s) => s.path)).toEqual([path]);
-  expect(stale[0].fixed).toBe(original);
+  expect(stale.find((s) => s.path === path)?.fixed).toBe(original);
 }, 30_000);
 
 test('each rule names a file that exists and quotes at least one number it recomputes', async () => {
