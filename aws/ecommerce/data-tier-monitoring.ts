@@ -19,7 +19,14 @@ export interface DataTierMonitoringProps {
   readonly dashboard: cloudwatch.Dashboard;
 }
 
-export type DataTierAlarm = 'databaseCpu' | 'databaseFreeStorage' | 'databaseConnections' | 'cacheCpu' | 'cacheMemory' | 'cacheEvictions' | 'cacheReplicationLag';
+export type DataTierAlarm =
+  | 'databaseCpu'
+  | 'databaseFreeStorage'
+  | 'databaseConnections'
+  | 'cacheCpu'
+  | 'cacheMemory'
+  | 'cacheEvictions'
+  | 'cacheReplicationLag';
 
 /**
  * CloudWatch for the database and the cache, in the course's USE terms (utilization, saturation,

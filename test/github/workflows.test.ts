@@ -88,6 +88,15 @@ test('the kit\'s CI runs on the Node lines package.json supports', () => {
   expect(engines.split('||').map((range) => range.trim().match(/^\^(\d+)\./)![1])).toEqual(['20', '22', '24']);
 });
 
+test('the kit\'s CI also runs the integration tests and the learner with every exercise done, each a package.json script', () => {
+  const { jobs } = workflows.find((w) => w.file === 'ci.yml')!;
+  const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  for (const [job, script] of [['integration', 'test:integration'], ['solutions', 'test:solutions']]) {
+    expect(jobs[job].steps?.map((step) => step.run)).toContain(`npm run ${script}`);
+    expect(scripts[script]).toBeDefined();
+  }
+});
+
 test('the parser rejects what GitHub rejects: an unknown job key and a step with neither run nor uses', () => {
   const broken = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    stepz: []\n    steps:\n      - name: nothing\n';
   const errors = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter()).context.errors.getErrors();

@@ -273,7 +273,14 @@ test('Kafka cannot fill its volume: the orders partition keeps at most half of i
 
 test('prod is highly available and keeps broker data', () => {
   const replicas = (m: Manifests) => Object.fromEntries([...ofKind(m, 'Deployment'), ...ofKind(m, 'StatefulSet')].map((w) => [w.metadata.name, w.spec.replicas]));
-  expect(replicas(prod)).toEqual({ rabbitmq: 3, kafka: 3, 'order-frontend': 3, 'order-validator': 3, 'order-rabbitmq-consumer': 2, 'order-kafka-consumer': 2 });
+  expect(replicas(prod)).toEqual({
+    rabbitmq: 3,
+    kafka: 3,
+    'order-frontend': 3,
+    'order-validator': 3,
+    'order-rabbitmq-consumer': 2,
+    'order-kafka-consumer': 2,
+  });
   for (const set of ofKind(prod, 'StatefulSet')) expect(set.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   expect(one(prod, 'ConfigMap', 'kafka-config').data).toMatchObject({ KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_DEFAULT_REPLICATION_FACTOR: '3' });
 });
