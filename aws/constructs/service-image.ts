@@ -13,7 +13,7 @@ import type { FargateWebServiceProps } from './fargate-web-service';
 export const PLACEHOLDER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
 /** The stack parameter that names the running image's tag; empty runs the placeholder. */
-export const IMAGE_TAG_PARAMETER = 'ImageTag';
+const IMAGE_TAG_PARAMETER = 'ImageTag';
 
 export interface ServiceImageProps {
   /** The lab's ECR repository, imported by its fixed name. */
@@ -63,12 +63,12 @@ export class ServiceImage extends Construct {
 
   /** The web container's command: the placeholder's server, or (Fn::If to nothing) the image's own. */
   get webCommand(): string[] {
-    return this.unlessPlaceholder(placeholderCommand(this.container), Aws.NO_VALUE);
+    return this.ifPlaceholder(placeholderCommand(this.container), Aws.NO_VALUE);
   }
 
   /** A setup step's command: `command` in the real image, and a step that succeeds at once in the placeholder. */
   setupCommand(command: string[]): string[] {
-    return this.unlessPlaceholder(['true'], command);
+    return this.ifPlaceholder(['true'], command);
   }
 
   /** What FargateWebService takes from the image: where from, what runs, and the contract. */
@@ -83,8 +83,9 @@ export class ServiceImage extends Construct {
     };
   }
 
-  private unlessPlaceholder(whenPlaceholder: unknown, otherwise: unknown): string[] {
-    return Token.asList(Fn.conditionIf(this.placeholder.logicalId, whenPlaceholder, otherwise));
+  /** `placeholder` while ImageTag is empty, else `image`: a list CloudFormation picks at deploy time. */
+  private ifPlaceholder(placeholder: unknown, image: unknown): string[] {
+    return Token.asList(Fn.conditionIf(this.placeholder.logicalId, placeholder, image));
   }
 }
 

@@ -60,8 +60,7 @@ async function testStep(labs: readonly Lab[], progress: Progress, runTests: NonN
   const started = Date.now();
   const files = await runTests(patterns);
   for (const lab of labs) {
-    // A lab's tests are Jest path patterns, regular expressions (auto-pipe's excludes test/aws/ecommerce/).
-    const own = files.filter((f) => lab.tests.some((pattern) => new RegExp(pattern).test(f.file)));
+    const own = testFilesOf(lab, files);
     const failed = own.filter((f) => !f.pass);
     const result: StepResult = {
       step: `${lab.id}: tests`,
@@ -77,6 +76,11 @@ async function testStep(labs: readonly Lab[], progress: Progress, runTests: NonN
     progress.end(result);
     reports.get(lab.id)!.push(result);
   }
+}
+
+/** The files of a Jest run that are `lab`'s: its tests are Jest path patterns, regular expressions (auto-pipe's leaves test/aws/ecommerce/ out). */
+export function testFilesOf(lab: Pick<Lab, 'tests'>, files: readonly FileResult[]): FileResult[] {
+  return files.filter((f) => lab.tests.some((pattern) => new RegExp(pattern).test(f.file)));
 }
 
 async function runStep(name: string, step: Step, progress: Progress): Promise<StepResult> {
