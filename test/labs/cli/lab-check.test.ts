@@ -53,10 +53,10 @@ describe('check', () => {
   });
 });
 
-test('check --exercise reports what is left to do, and exits 1 on the starter code (the kit as committed, whatever a learner has done)', () => {
+test('check --exercise reports what is left to do, and exits 1 on the starter code (the kit as committed, whatever a learner has done)', async () => {
   const kit = kitAsCommitted();
   try {
-    const { code, out } = kit.lab('check', 'k8s-web-app', '--exercise', '1');
+    const { code, out } = await kit.lab('check', 'k8s-web-app', '--exercise', '1');
     expect(code).toBe(1);
     expect(out).toMatch(/^k8s-web-app, exercise 1: .+\nFAIL:\n( {2}- .+\n)+$/);
   } finally {

@@ -74,11 +74,11 @@ test('diagram writes the Mermaid text and an SVG rendered offline', async () => 
   expect(svg).not.toMatch(/@import|https?:\/\/fonts/);
 });
 
-test('the kit as committed: its guides and README hold the diagrams, costs, labs table and quoted numbers its code gives (lab docs --check)', () => {
+test('the kit as committed: its guides and README hold the diagrams, costs, labs table and quoted numbers its code gives (lab docs --check)', async () => {
   // On the committed kit, never a learner's changed tree: their exercises change what the code gives.
   const kit = kitAsCommitted();
   try {
-    expect(kit.lab('docs', '--check')).toEqual({ code: 0, out: 'Guides and README are up to date.\n', err: '' }); // fix: npm run lab -- docs
+    expect(await kit.lab('docs', '--check')).toEqual({ code: 0, out: 'Guides and README are up to date.\n', err: '' }); // fix: npm run lab -- docs
   } finally {
     kit.remove();
   }

@@ -9,9 +9,12 @@ const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
 // That every quoted number of the committed kit is fresh is `lab docs --check` (lab-command.test.ts).
 
-/** The file as `lab docs` would write it from this tree's code (a learner's exercises may change a number). */
+/** The files `lab docs` would rewrite from this tree's code (a learner's exercises may change a number), computed once. */
+let rewritten: Promise<Awaited<ReturnType<typeof staleQuotedNumbers>>> | undefined;
+/** The file as `lab docs` would write it from this tree's code. */
 async function fresh(path: string): Promise<string> {
-  return (await staleQuotedNumbers(read, facts)).find((s) => s.path === path)?.fixed ?? read(path);
+  rewritten ??= staleQuotedNumbers(read, facts);
+  return (await rewritten).find((s) => s.path === path)?.fixed ?? read(path);
 }
 
 test.each([
