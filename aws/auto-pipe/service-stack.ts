@@ -66,7 +66,6 @@ export class AutoPipeServiceStack extends Stack {
       );
     }
     new CfnOutput(this, 'ServiceUrl', { description: 'Auto-Pipe API', value: this.web.url });
-    new CfnOutput(this, 'RunningImage', { description: 'The image the service runs (the ImageTag parameter\'s, or the placeholder)', value: this.image.uri });
     new CfnOutput(this, 'DashboardUrl', { description: 'CloudWatch dashboard', value: this.monitoring.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic every alarm notifies (subscribe with -c alarmEmail=...)',

@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnParameter, Fn, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, CfnParameter, Fn, Token, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +30,7 @@ export interface ServiceImageProps {
  * `cdk deploy` sends a parameter it is not given as CloudFormation's UsePreviousValue (the CLI's
  * `--previous-parameters`, on by default; aws-cdk's TemplateParameters.updateExisting), so a
  * deploy without `--parameters ImageTag=...` keeps the image that runs: a template that named the
- * tag itself would go back to whatever the synth was told.
+ * tag itself would go back to whatever the synth was told. The stack's `RunningImage` output says which image runs.
  */
 export class ServiceImage extends Construct {
   readonly tag: CfnParameter;
@@ -59,6 +59,7 @@ export class ServiceImage extends Construct {
     const repository = ecr.Repository.fromRepositoryName(this, 'Repository', props.repositoryName);
     this.uri = Token.asString(Fn.conditionIf(this.placeholder.logicalId, PLACEHOLDER_IMAGE, repository.repositoryUriForTag(this.tag.valueAsString)));
     this.image = new DeployTimeImage(repository, this.uri);
+    new CfnOutput(this, 'RunningImage', { description: 'The image the service runs (the ImageTag parameter\'s, or the placeholder)', value: this.uri }).overrideLogicalId('RunningImage');
   }
 
   /** The web container's command: the placeholder's server, or (Fn::If to nothing) the image's own. */

@@ -145,7 +145,6 @@ export class EcommerceBackendStack extends Stack {
       );
     }
     new CfnOutput(this, 'ServiceUrl', { description: 'The e-commerce API', value: this.web.url });
-    new CfnOutput(this, 'RunningImage', { description: 'The image the service runs (the ImageTag parameter\'s, or the placeholder)', value: image.uri });
     new CfnOutput(this, 'ReadinessUrl', { description: 'curl it: 200 when the service reaches PostgreSQL and the cache over TLS', value: `${this.web.url}/readyz` });
     new CfnOutput(this, 'DashboardUrl', { description: 'CloudWatch dashboard', value: this.monitoring.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic every alarm notifies (subscribe with -c alarmEmail=...)', value: this.monitoring.topic.topicArn });

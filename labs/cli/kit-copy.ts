@@ -28,7 +28,7 @@ export function pristineCopyOfKit(root = REPO_ROOT, commit = 'HEAD'): string {
     throw new Error(`${root} is not a git clone: the kit's self-tests of its exercises copy the kit from git; run them in a clone`);
   }
   return withNewCopy(root, (copy) => {
-    // HEAD's tree through a throwaway index file: the learner's index (what they staged) stays as it is.
+    // The commit's tree through a throwaway index file: the learner's index (what they staged) stays as it is.
     // GIT_INDEX_FILE, not --index-output: git then locks the throwaway file, never .git/index, so copies
     // made at the same time (exercise self-tests in parallel workers) do not fail on each other's lock.
     const env = { ...process.env, GIT_INDEX_FILE: join(copy, '.pristine-index') };

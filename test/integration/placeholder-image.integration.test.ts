@@ -5,56 +5,49 @@
  * task's /tmp. The load balancer's health check and ECS's container health check must both pass
  * under the image contract the learner configured, not the placeholder's own.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerContract } from '../../aws/config';
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createAutoPipeApp } from '../../aws/auto-pipe/app';
+import type { ContainerContract } from '../../aws/config';
 import { placeholderCommand } from '../../aws/constructs/service-image';
 import { testContext } from '../aws/synth';
-import { freePort, LOOPBACK, ServerUnavailable, serviceUser } from './servers/process';
+import { firstExisting, freePort, LOOPBACK, type RunningProcess, scratchDir, serviceUser, startProcess } from './servers/process';
 
 jest.setTimeout(60_000);
 
 const APPLETS = ['sh', 'mktemp', 'mkdir', 'echo', 'httpd', 'wget'];
+const BUSYBOX = firstExisting(['/usr/bin/busybox', '/bin/busybox']);
+const REMEDY = 'Install Debian\'s busybox: apt-get install busybox (.ci/run installs it).';
+// The image's /bin: every applet a link to the one binary, and nothing else on PATH.
 const scratch = mkdtempSync(join(tmpdir(), 'iac-lab-kit-placeholder-'));
 chmodSync(scratch, 0o755);
-const busybox = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new ServerUnavailable('busybox', 'it is not installed', 'apt-get install busybox (.ci/run installs it).');
-  }
-})();
-// The image's /bin: every applet a link to the one binary, and nothing else on PATH.
 const bin = join(scratch, 'bin');
 mkdirSync(bin);
-for (const applet of APPLETS) symlinkSync(busybox, join(bin, applet));
+for (const applet of APPLETS) symlinkSync(BUSYBOX ?? 'busybox', join(bin, applet));
 // `nobody` when the tests run as root, as ECS runs the container as the contract's user.
 const user = serviceUser('nobody');
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Placeholder {
-  readonly port: number;
-  readonly process: ChildProcess;
-}
-
-async function startPlaceholder(command: readonly string[], port: number): Promise<Placeholder> {
-  const tmp = mkdtempSync(join(scratch, 'tmp-'));
-  chmodSync(tmp, 0o1777);
+/** The placeholder's command as ECS starts it: the image's sh, only its applets on PATH, a scratch /tmp (TMPDIR). */
+function startPlaceholder(command: readonly string[], port: number): Promise<RunningProcess> {
+  const dir = scratchDir('placeholder', user);
   const [shell, ...args] = command;
-  const child = spawn(join(bin, shell), args, { env: { PATH: bin, TMPDIR: tmp }, uid: user?.uid, gid: user?.gid, stdio: 'ignore' });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the placeholder exited with ${child.exitCode}`);
-    if (await fetch(`http://${LOOPBACK}:${port}/`).then(() => true, () => false)) return { port, process: child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`the placeholder did not listen on ${port}`);
+  return startProcess({
+    server: 'the placeholder (busybox httpd)',
+    command: BUSYBOX === undefined ? 'busybox' : join(bin, shell),
+    args,
+    env: { PATH: bin, TMPDIR: dir },
+    cwd: dir,
+    user,
+    ready: async () => (await fetch(`http://${LOOPBACK}:${port}/`)).ok,
+    timeoutMs: 5_000,
+    remedy: REMEDY,
+  });
 }
 
 /** The container health check as ECS runs CMD-SHELL: the image's sh, its wget. */
@@ -71,7 +64,7 @@ const status = async (port: number, path: string) => (await fetch(`http://${LOOP
 
 describe('the synthesized task definition, with a FastAPI contract (containerPort, healthPath /health)', () => {
   let port: number;
-  let placeholder: Placeholder;
+  let placeholder: RunningProcess;
   let container: { Command: { 'Fn::If': [string, string[], unknown] }; HealthCheck: { Command: string[] }; User: string };
   let healthPath: string;
 
@@ -91,7 +84,7 @@ describe('the synthesized task definition, with a FastAPI contract (containerPor
     );
     placeholder = await startPlaceholder(container.Command['Fn::If'][1], port);
   });
-  afterAll(() => placeholder?.process.kill());
+  afterAll(() => placeholder?.stop());
 
   test('runs only while ImageTag is empty, and answers the target group\'s health check with 200', async () => {
     expect(container.Command['Fn::If'][0]).toBe('PlaceholderImage');
@@ -120,7 +113,7 @@ describe.each<[string, ContainerContract['healthPath']]>([
     try {
       expect(await status(port, healthPath)).toBe(200);
     } finally {
-      placeholder.process.kill();
+      await placeholder.stop();
     }
   });
 });

@@ -34,7 +34,7 @@ export function describeExercises(labId: LabId, only?: readonly number[], part: 
   let runs: ExerciseRuns[];
   const runsOf = (number: number): ExerciseRuns => {
     const found = runs.find((r) => r.number === number);
-    if (found === undefined) throw new Error(`exercise ${number} is not in the kit as committed: these tests run on git's HEAD, commit it first`);
+    if (found === undefined) throw new Error(`exercise ${number} is not in the kit as committed: these tests run on its base commit (HEAD in the kit's own clone), commit it first`);
     return found;
   };
   const ran = (run: PatchedRun): Run => {
@@ -91,7 +91,7 @@ export function describeExercises(labId: LabId, only?: readonly number[], part: 
     if (fixtures.length > 0) {
       test.each(fixtures)('exercise %i, wrong answer %s: fails, saying what is still missing', (number, _slug, fixture) => {
         const found = runsOf(number).wrongAnswers.find((w) => w.path === fixture.path);
-        if (found === undefined) throw new Error(`${fixture.path} is not in the kit as committed: these tests run on git's HEAD, commit it first`);
+        if (found === undefined) throw new Error(`${fixture.path} is not in the kit as committed: these tests run on its base commit (HEAD in the kit's own clone), commit it first`);
         const { code, out, err } = ran(found.run);
         expect({ code, err }).toEqual({ code: 1, err: '' });
         const { pass, problems } = JSON.parse(out) as { pass: boolean; problems: string[] };

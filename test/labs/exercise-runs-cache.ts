@@ -12,7 +12,7 @@ import { RESULT_CACHE_ROOT, ResultCache, resultKey } from '../result-cache';
 import { kitBaseCommit } from './kit-base';
 
 export const EXERCISE_RUNS = new ResultCache(join(RESULT_CACHE_ROOT, 'exercise-runs'));
-/** Files of the working tree that check-exercises.ts runs itself (everything else comes from HEAD). */
+/** Files of the working tree that check-exercises.ts runs itself (everything else comes from the base commit). */
 const HARNESS_FILES = ['test/labs/check-exercises.ts', 'test/labs/kit-base.ts', 'labs/cli/fixtures.ts', 'labs/cli/kit-copy.ts', 'common/dist.ts', 'common/register.js'];
 /** What the kit's tools read from the environment (K8S_* settings, CDK and Pulumi switches, clouds' credentials). */
 const RELEVANT_ENV = /^(K8S_|CDK|PULUMI_|AWS_|GOOGLE_|CLOUDSDK_|NODE_OPTIONS$|TZ$|LANG$)/;

@@ -46,12 +46,9 @@ export function kitAsCommitted(): CommittedKit {
     root,
     lab: async (...argv) => {
       if (root === REPO_ROOT) {
-        // Loaded here, not at the top: the exercise self-tests import this module and need none of it.
-        const { runLab } = require('../../labs/cli/lab-command') as typeof import('../../labs/cli/lab-command'); // eslint-disable-line @typescript-eslint/no-require-imports
-        let out = '';
-        let err = '';
-        const code = await runLab(argv, { out: (t) => (out += t), err: (t) => (err += t), tty: false });
-        return { code, out, err };
+        // Loaded here, not at the top: the exercise self-tests import this module and need none of the lab command.
+        const { lab } = require('./cli/run-lab') as typeof import('./cli/run-lab'); // eslint-disable-line @typescript-eslint/no-require-imports
+        return lab(...argv);
       }
       const result = spawnSync(process.execPath, ['--require', join(root, 'common/register.js'), join(root, 'labs/cli/cli.ts'), ...argv], { cwd: root, encoding: 'utf8' });
       return { code: result.status, out: result.stdout, err: result.stderr };

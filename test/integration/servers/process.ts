@@ -116,7 +116,8 @@ export interface RunningProcess {
 export async function startProcess(options: StartOptions): Promise<RunningProcess> {
   const logFile = join(options.cwd, 'server.log');
   const log = openSync(logFile, 'a');
-  const command = options.user ? 'setpriv' : options.command;
+  // By its path: the server's own environment may narrow PATH (the placeholder's holds only BusyBox).
+  const command = options.user ? (firstExisting(['/usr/bin/setpriv', '/bin/setpriv']) ?? 'setpriv') : options.command;
   const args = options.user
     ? [`--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups', '--', options.command, ...options.args]
     : options.args;
