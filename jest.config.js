@@ -12,7 +12,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   testMatch: ['**/*.test.ts'],
   // Server-backed tests run in `npm run test:integration` (jest.integration.config.js), so `npm test` needs no servers;
-  // the learner who has done every exercise in `npm run test:solutions` (jest.solutions.config.js), four minutes long.
+  // the learner who has done every exercise in `npm run test:solutions` (jest.solutions.config.js), four to five minutes long.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/solutions/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],

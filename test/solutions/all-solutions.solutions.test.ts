@@ -4,7 +4,7 @@
  * committed (as a learner commits their work), the snapshots are updated (the guides: read the diff,
  * then `-u`), and then the learner-facing commands run there: `npm test`, every lab's policy checks
  * and every exercise's check (each must now PASS). `npm run test:solutions` (jest.solutions.config.js);
- * about four minutes on 2 cores, so it is not part of `npm test`.
+ * four to five minutes on 2 cores, so it is not part of `npm test`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
